@@ -1,0 +1,42 @@
+# The README's two commands: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint bench install clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## run: set up, migrate, seed the demo period, serve on http://127.0.0.1:5000
+run: install
+	$(BIN)/jpa db upgrade
+	$(BIN)/jpa demo
+	@echo ""
+	@echo "Serving on http://127.0.0.1:5000 - log in with one of the demo accounts above."
+	$(BIN)/jpa serve --host 127.0.0.1 --port 5000 --workers 2
+
+## lint: ruff and the import-layer contracts
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+
+## test: lint, then the whole suite (PostgreSQL when JPA_TEST_POSTGRES_URL is set, Chromium when present)
+test: lint
+	$(BIN)/pytest
+
+## bench: benchmarks, measured and printed (never asserted)
+bench: install
+	@if ls bench/*.py >/dev/null 2>&1; then for f in bench/*.py; do $(BIN)/python $$f || exit 1; done; \
+	else echo "no benchmarks yet"; fi
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,142 @@
+"""The JSON API shell: bearer authentication, body checks, validation errors, OpenAPI."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, current_app, g, jsonify, request
+from flask_openapi3 import APIBlueprint, Tag
+from pydantic import ValidationError
+from werkzeug.exceptions import BadRequest
+
+from core import audit
+from core.db import get_database
+from core.errors import Unauthenticated
+from core.identity.services import Principal, authenticate_token
+from core.web import error_response
+
+log = logging.getLogger(__name__)
+
+API_PREFIX = "/api/v1"
+BEARER = [{"bearerAuth": []}]
+SECURITY_SCHEMES = {
+    "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
+}
+PUBLIC_ENDPOINTS: set[str] = set()
+_BODY_METHODS = {"POST", "PUT", "PATCH"}
+
+
+def public(endpoint: str) -> None:
+    """Mark an API endpoint (by its Flask endpoint name) as needing no token."""
+    PUBLIC_ENDPOINTS.add(endpoint)
+
+
+def field_path(location: tuple[Any, ...]) -> str:
+    """Render a pydantic error location as a field path: ("targets", 2, "value") -> targets[2].value."""
+    path = ""
+    for part in location:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += f".{part}" if path else str(part)
+    return path or "body"
+
+
+def validation_error_response(error: ValidationError) -> Response:
+    """422 naming each bad field; the submitted values are never echoed back."""
+    fields: dict[str, str] = {}
+    for item in error.errors(include_input=False, include_url=False):
+        location = tuple(p for p in item["loc"] if p not in ("body",))
+        fields.setdefault(field_path(location), item["msg"])
+    message = "; ".join(f"{name}: {text}" for name, text in fields.items())
+    return error_response(422, "validation_failed", message, fields)
+
+
+def current_api_principal() -> Principal:
+    """The bearer-authenticated caller (set before the view runs)."""
+    principal = g.get("principal")
+    if principal is None:  # pragma: no cover - the before_request hook guarantees it
+        raise Unauthenticated("Authentication required.")
+    return principal
+
+
+def _refuse_token(message: str) -> Response:
+    try:
+        with get_database().transaction() as session:
+            audit.record(session, action="token.refused", outcome="refused",
+                         details={"reason": message[:200], "path": request.path[:200]})
+    except Exception:  # noqa: BLE001 - a 401 must stay a 401 even if auditing fails
+        log.exception("could not audit a refused token")
+    response = error_response(401, "unauthenticated", message)
+    response.headers["WWW-Authenticate"] = 'Bearer realm="jpa", error="invalid_token"'
+    return response
+
+
+def _check_body() -> Response | None:
+    """415 for a body that is not JSON, 413 for an oversized one, 400 for malformed JSON."""
+    if request.method not in _BODY_METHODS:
+        return None
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    if request.content_length is not None and request.content_length > limit:
+        return error_response(413, "payload_too_large",
+                              f"The body is larger than {limit} bytes.")
+    has_body = bool(request.content_length) or request.headers.get("Transfer-Encoding")
+    if not has_body:
+        return None
+    if request.mimetype != "application/json":
+        return error_response(415, "unsupported_media_type",
+                              "Send the body as JSON (Content-Type: application/json).")
+    try:
+        request.get_json()
+    except BadRequest:
+        return error_response(400, "malformed_json", "The body is not valid JSON.")
+    return None
+
+
+def _authenticate() -> Response | None:
+    """Bearer tokens only: a session cookie alone is not accepted on the API."""
+    if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
+        return None
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        response = error_response(401, "unauthenticated",
+                                  "Send an API token: Authorization: Bearer <token>.")
+        response.headers["WWW-Authenticate"] = 'Bearer realm="jpa"'
+        return response
+    policy = current_app.extensions["jpa.identity"]
+    try:
+        with get_database().transaction(write=False) as session:
+            g.principal = authenticate_token(session, policy=policy, token=token.strip())
+    except Unauthenticated as refusal:
+        return _refuse_token(refusal.message)
+    return None
+
+
+def _api_before_request() -> Response | None:
+    if not request.path.startswith(API_PREFIX + "/") and request.path != API_PREFIX:
+        return None
+    return _check_body() or _authenticate()
+
+
+def make_api_blueprint(name: str, import_name: str, *, tag: str) -> APIBlueprint:
+    """A blueprint under /api/v1 whose routes require a bearer token unless marked public."""
+    return APIBlueprint(name, import_name, url_prefix=API_PREFIX, abp_tags=[Tag(name=tag)],
+                        abp_security=BEARER)
+
+
+def init_app(app: Flask) -> None:
+    """Install the API's authentication hook and the OpenAPI document route."""
+    app.before_request(_api_before_request)
+
+    def openapi_document() -> Response:
+        return jsonify(app.api_doc)  # type: ignore[attr-defined]
+
+    app.add_url_rule(f"{API_PREFIX}/openapi.json", "openapi_document", openapi_document)
+    public("openapi_document")
+
+
+def json_response(payload: Any, status: int = 200) -> tuple[Response, int]:
+    """A JSON body with a status (views return this)."""
+    return jsonify(payload), status

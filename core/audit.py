@@ -1,0 +1,140 @@
+"""The audit trail: one append-only, hash-chained row per security event."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from sqlalchemy import Integer, String, Text, select, text
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from core.db import Base, UTCDateTime, utcnow
+
+GENESIS_HASH = "0" * 64
+# One constant key: every writer of the chain queues on the same PostgreSQL advisory lock.
+_AUDIT_LOCK_KEY = 0x4A5041_0001
+
+current_request_id: ContextVar[str | None] = ContextVar("current_request_id", default=None)
+
+
+class Actor(Protocol):
+    """Who did it: anything with these attributes (a principal, a user)."""
+
+    id: int
+    username: str
+    state: str | None
+
+
+class AuditEvent(Base):
+    """One security event. Rows are never updated or deleted (a trigger enforces it)."""
+
+    __tablename__ = "audit_events"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    actor_id: Mapped[int | None] = mapped_column(Integer)
+    actor_username: Mapped[str | None] = mapped_column(String(150))
+    actor_state: Mapped[str | None] = mapped_column(String(3))
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    object_type: Mapped[str | None] = mapped_column(String(64))
+    object_id: Mapped[str | None] = mapped_column(String(64))
+    outcome: Mapped[str] = mapped_column(String(16))
+    request_id: Mapped[str | None] = mapped_column(String(64))
+    details: Mapped[str] = mapped_column(Text, default="{}")
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+def _digest(event: AuditEvent) -> str:
+    """The chain hash of a row: its content and the hash of the row before it."""
+    material = [
+        event.seq,
+        event.at.isoformat(timespec="microseconds"),
+        event.actor_id,
+        event.actor_username,
+        event.actor_state,
+        event.action,
+        event.object_type,
+        event.object_id,
+        event.outcome,
+        event.request_id,
+        event.details,
+        event.prev_hash,
+    ]
+    encoded = json.dumps(material, separators=(",", ":"), ensure_ascii=False).encode()
+    return hashlib.sha256(encoded).hexdigest()
+
+
+def record(
+    session: Session,
+    *,
+    action: str,
+    outcome: str = "success",
+    actor: Actor | None = None,
+    actor_username: str | None = None,
+    object_type: str | None = None,
+    object_id: str | int | None = None,
+    details: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one event to the chain inside the caller's transaction."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _AUDIT_LOCK_KEY})
+    last = session.execute(
+        select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
+    ).first()
+    event = AuditEvent(
+        seq=(last.seq + 1) if last else 1,
+        # Microsecond precision survives both backends, so the hash recomputes exactly.
+        at=utcnow(),
+        actor_id=actor.id if actor else None,
+        actor_username=actor.username if actor else actor_username,
+        actor_state=actor.state if actor else None,
+        action=action,
+        object_type=object_type,
+        object_id=None if object_id is None else str(object_id),
+        outcome=outcome,
+        request_id=current_request_id.get(),
+        details=json.dumps(details or {}, sort_keys=True, separators=(",", ":")),
+        prev_hash=last.hash if last else GENESIS_HASH,
+    )
+    event.hash = _digest(event)
+    session.add(event)
+    session.flush()
+    return event
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    """The outcome of verifying the chain: `problem` is None when it is intact."""
+
+    rows: int
+    problem: str | None = None
+    first_bad_seq: int | None = None
+
+
+def verify_chain(session: Session) -> ChainReport:
+    """Walk the chain in order and report the first altered, inserted or missing row."""
+    expected_prev = GENESIS_HASH
+    expected_seq = 1
+    count = 0
+    for event in session.scalars(select(AuditEvent).order_by(AuditEvent.seq)).yield_per(1000):
+        count += 1
+        if event.seq != expected_seq:
+            return ChainReport(count, f"row {expected_seq} is missing", expected_seq)
+        if event.prev_hash != expected_prev:
+            return ChainReport(count, f"row {event.seq} does not follow row {event.seq - 1}",
+                               event.seq)
+        if _digest(event) != event.hash:
+            return ChainReport(count, f"row {event.seq} was altered", event.seq)
+        expected_prev = event.hash
+        expected_seq += 1
+    return ChainReport(count)
+
+
+def recent_events(session: Session, *, limit: int = 100) -> list[AuditEvent]:
+    """The newest events first."""
+    return list(session.scalars(select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(limit)))

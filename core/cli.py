@@ -1,0 +1,142 @@
+"""The `jpa` command line: database migrations, users, serving, audit verification."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+from alembic import command as alembic_command
+from alembic.config import Config as AlembicConfig
+from flask import Flask, current_app
+from flask.cli import FlaskGroup
+
+from core import audit
+from core.errors import DomainError
+from core.identity import services
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def alembic_config(database_url: str) -> AlembicConfig:
+    """Alembic's configuration for `migrations/`, pointed at a database URL."""
+    config = AlembicConfig(str(MIGRATIONS_DIR / "alembic.ini"))
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    # Passed as an attribute, not an ini option, so '%' in a password needs no escaping.
+    config.attributes["database_url"] = database_url
+    return config
+
+
+def upgrade_database(database_url: str, revision: str = "head") -> None:
+    """Apply migrations up to `revision`."""
+    alembic_command.upgrade(alembic_config(database_url), revision)
+
+
+def downgrade_database(database_url: str, revision: str) -> None:
+    """Revert migrations down to `revision` (`base` for an empty schema)."""
+    alembic_command.downgrade(alembic_config(database_url), revision)
+
+
+def _settings_url() -> str:
+    return current_app.extensions["jpa.settings"].database_url
+
+
+@click.group("db", help="Change the schema (Alembic migrations; the only way it changes).")
+def db_group() -> None:
+    """Database commands."""
+
+
+@db_group.command("upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision: str) -> None:
+    """Migrate the database up to REVISION (default: head)."""
+    upgrade_database(_settings_url(), revision)
+    click.echo(f"database at {revision}")
+
+
+@db_group.command("downgrade")
+@click.argument("revision")
+def db_downgrade(revision: str) -> None:
+    """Migrate the database down to REVISION ('base' empties it)."""
+    downgrade_database(_settings_url(), revision)
+    click.echo(f"database at {revision}")
+
+
+@click.group("users", help="Manage accounts.")
+def users_group() -> None:
+    """User commands."""
+
+
+@users_group.command("create")
+@click.argument("username")
+@click.option("--role", required=True,
+              type=click.Choice(["admin", "co_chair", "liaison_officer", "analyst"]))
+@click.option("--state", help="ISO 3166-1 alpha-3 (co-chairs and NLOs)")
+@click.option("--email")
+@click.option("--full-name", default="")
+@click.option("--phone")
+@click.option("--time-zone")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def users_create(username: str, role: str, state: str | None, email: str | None,
+                 full_name: str, phone: str | None, time_zone: str | None,
+                 password_stdin: bool) -> None:
+    """Create a user (the way to make the first administrator)."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    database = current_app.extensions["jpa.db"]
+    try:
+        with database.transaction() as session:
+            user = services.create_user(
+                session, actor=None, policy=current_app.extensions["jpa.identity"],
+                username=username, password=password, role=role, state=state,
+                full_name=full_name, email=email, phone=phone, time_zone=time_zone)
+    except DomainError as error:
+        for name, message in (error.fields or {"": error.message}).items():
+            click.echo(f"error: {name + ': ' if name else ''}{message}", err=True)
+        raise SystemExit(2) from error
+    click.echo(f"created user {user.username} ({user.role}) with id {user.id}")
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=int)
+def serve(host: str, port: int, workers: int) -> None:
+    """Serve the web application with gunicorn."""
+    arguments = [sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}",
+                 "--workers", str(workers), "--access-logfile", "-", "app:app"]
+    os.execv(sys.executable, arguments)  # noqa: S606 - replaces this process by gunicorn
+
+
+@click.group("audit", help="The audit trail.")
+def audit_group() -> None:
+    """Audit commands."""
+
+
+@audit_group.command("verify")
+def audit_verify() -> None:
+    """Check the hash chain; exit 1 naming the first altered or missing row."""
+    database = current_app.extensions["jpa.db"]
+    with database.transaction(write=False) as session:
+        report = audit.verify_chain(session)
+    if report.problem:
+        click.echo(f"audit chain BROKEN: {report.problem} ({report.rows} rows read)", err=True)
+        raise SystemExit(1)
+    click.echo(f"audit chain intact: {report.rows} rows")
+
+
+def register(app: Flask) -> None:
+    """Attach the core commands to the application's command group."""
+    for group in (db_group, users_group, serve, audit_group):
+        app.cli.add_command(group)
+
+
+def build_cli(create_app: Callable[[], Flask]) -> click.Group:
+    """The `jpa` group: the application's commands, without Flask's development defaults."""
+    return FlaskGroup(name="jpa", create_app=create_app, add_default_commands=False,
+                      add_version_option=False, load_dotenv=False,
+                      help="JPA Coordinator: coordinate a Joint Period of Action.")

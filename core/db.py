@@ -1,0 +1,155 @@
+"""The database: declarative base, engine made by the app factory, and transactions at the edge."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import current_app, g
+from sqlalchemy import DateTime, MetaData, create_engine, event
+from sqlalchemy.engine import Connection, Dialect, Engine, make_url
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.pool import ConnectionPoolEntry
+from sqlalchemy.types import TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+_IMMEDIATE = "jpa_begin_immediate"
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every model; the naming convention keeps migrations stable."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def utcnow() -> datetime:
+    """The current time, offset-aware in UTC."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp stored as naive UTC and always read back offset-aware in UTC."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Refuse naive values and store the UTC wall time."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes cannot be stored; give an offset")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Attach UTC to what the database returns."""
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    """WAL, foreign keys, a busy timeout, and BEGIN IMMEDIATE for write transactions."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+        # Hand transaction control to SQLAlchemy's begin event below.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        # A writer that starts deferred can fail with "database is locked" when it upgrades;
+        # taking the write lock up front makes it wait its turn instead.
+        if connection.get_execution_options().get(_IMMEDIATE):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            connection.exec_driver_sql("BEGIN")
+
+
+def make_engine(url: str) -> Engine:
+    """Create the engine for a database URL (SQLite file or PostgreSQL through psycopg 3)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        engine = create_engine(
+            url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+        )
+        _configure_sqlite(engine)
+        return engine
+    if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() != "psycopg":
+        raise ValueError("PostgreSQL URLs must use psycopg 3: postgresql+psycopg://...")
+    return create_engine(url, pool_pre_ping=True)
+
+
+class Database:
+    """The engine and session factory of one application."""
+
+    def __init__(self, url: str) -> None:
+        self.engine = make_engine(url)
+        self.session_factory = sessionmaker(
+            self.engine, expire_on_commit=False, autobegin=False
+        )
+
+    @property
+    def is_postgresql(self) -> bool:
+        """Whether the backend is PostgreSQL."""
+        return self.engine.dialect.name == "postgresql"
+
+    @contextmanager
+    def transaction(self, session: Session | None = None, *, write: bool = True) -> Iterator[Session]:
+        """Open one transaction: commit when the block succeeds, roll back when it raises."""
+        owned = session is None
+        active = session if session is not None else self.session_factory()
+        try:
+            with active.begin():
+                if write:
+                    active.connection(execution_options={_IMMEDIATE: True})
+                yield active
+        finally:
+            if owned:
+                active.close()
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+
+def get_database() -> Database:
+    """The database of the current application."""
+    return current_app.extensions["jpa.db"]
+
+
+def request_session() -> Session:
+    """The one session of the current request, opened on first use and closed at teardown."""
+    if "db_session" not in g:
+        g.db_session = get_database().session_factory()
+    return g.db_session
+
+
+@contextmanager
+def transaction(*, write: bool = True) -> Iterator[Session]:
+    """The edge's transaction: `with transaction() as session:` commits on success."""
+    with get_database().transaction(request_session(), write=write) as session:
+        yield session
+
+
+def close_request_session(_exc: BaseException | None = None) -> None:
+    """Teardown hook: close the request's session if one was opened."""
+    session = g.pop("db_session", None)
+    if session is not None:
+        session.close()

@@ -1,0 +1,64 @@
+"""Domain errors. One handler in `core.web` turns each into the JSON envelope or an HTML page."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Base of the errors a use case may raise; carries the HTTP status and a stable code."""
+
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message: str, *, fields: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.fields = fields or {}
+
+
+class Unauthenticated(DomainError):
+    """The caller is not (or no longer) authenticated."""
+
+    status = 401
+    code = "unauthenticated"
+
+
+class Forbidden(DomainError):
+    """The caller's role may not use this function."""
+
+    status = 403
+    code = "forbidden"
+
+
+class NotFound(DomainError):
+    """The object does not exist or the caller may not see it; the two are indistinguishable."""
+
+    status = 404
+    code = "not_found"
+
+    def __init__(self, what: str = "resource") -> None:
+        super().__init__(f"No such {what}.")
+
+
+class AlreadyExists(DomainError):
+    """A unique object with this key exists already."""
+
+    status = 409
+    code = "already_exists"
+
+
+class InvalidTransition(DomainError):
+    """The object is not in a state that allows this change."""
+
+    status = 409
+    code = "invalid_transition"
+
+
+class ValidationFailed(DomainError):
+    """Input broke a rule; `fields` maps each offending field path to its message."""
+
+    status = 422
+    code = "validation_failed"
+
+    def __init__(self, fields: dict[str, str], message: str | None = None) -> None:
+        summary = message or "; ".join(f"{name}: {text}" for name, text in fields.items())
+        super().__init__(summary, fields=fields)

@@ -1,0 +1,1 @@
+"""Identity: users, roles, states, login sessions and API tokens."""

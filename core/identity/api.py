@@ -1,0 +1,111 @@
+"""Identity over the JSON API: tokens, the caller, and user administration."""
+
+from __future__ import annotations
+
+from flask import Response, current_app
+
+from core import audit
+from core.api import current_api_principal, json_response, make_api_blueprint, public
+from core.db import transaction
+from core.errors import Unauthenticated
+from core.identity import services
+from core.identity.schemas import (
+    Me,
+    PasswordChange,
+    TokenRequest,
+    TokenResponse,
+    UserCreate,
+    UserList,
+    UserOut,
+    UserPath,
+)
+from core.schemas import ERROR_RESPONSES
+
+bp = make_api_blueprint("identity_api", __name__, tag="identity")
+
+
+def _policy() -> services.IdentityPolicy:
+    return current_app.extensions["jpa.identity"]
+
+
+@bp.post("/auth/token", security=[], responses={200: TokenResponse, **ERROR_RESPONSES})
+def issue_token(body: TokenRequest) -> tuple[Response, int]:
+    """Exchange a username and password for a short-lived bearer token."""
+    with transaction() as session:
+        outcome = services.authenticate(session, policy=_policy(), username=body.username,
+                                        password=body.password, channel="api")
+        if outcome.user is None:
+            audit.record(session, action="token.refused", outcome="refused",
+                         actor_username=body.username[:150], details={"reason": outcome.reason})
+        else:
+            token, lifetime = services.issue_token(session, policy=_policy(), user=outcome.user)
+    if outcome.user is None:
+        raise Unauthenticated(services.LOGIN_REFUSED_MESSAGE)
+    return json_response(TokenResponse(access_token=token, expires_in=lifetime).model_dump())
+
+
+public("identity_api.issue_token")
+
+
+@bp.post("/auth/token/revoke", responses={204: None, **ERROR_RESPONSES})
+def revoke_token() -> tuple[Response, int]:
+    """Revoke the token this request was made with."""
+    with transaction() as session:
+        services.revoke_token(session, actor=current_api_principal(), policy=_policy())
+    return Response(status=204), 204
+
+
+@bp.get("/auth/me", responses={200: Me, **ERROR_RESPONSES})
+def who_am_i() -> tuple[Response, int]:
+    """The caller's own identity."""
+    me = current_api_principal()
+    return json_response(Me(id=me.id, username=me.username, full_name=me.full_name,
+                            role=me.role.value, state=me.state,  # type: ignore[arg-type]
+                            time_zone=me.time_zone).model_dump())
+
+
+@bp.post("/auth/password", responses={204: None, **ERROR_RESPONSES})
+def change_password(body: PasswordChange) -> tuple[Response, int]:
+    """Change the caller's password; every session and token of the caller is revoked."""
+    with transaction() as session:
+        services.change_password(session, actor=current_api_principal(), policy=_policy(),
+                                 current_password=body.current_password,
+                                 new_password=body.new_password)
+    return Response(status=204), 204
+
+
+@bp.post("/users", responses={201: UserOut, **ERROR_RESPONSES})
+def create_user(body: UserCreate) -> tuple[Response, int]:
+    """Create an account (administrator)."""
+    with transaction() as session:
+        user = services.create_user(session, actor=current_api_principal(), policy=_policy(),
+                                    **body.model_dump())
+        payload = UserOut.of(user).model_dump(mode="json")
+    return json_response(payload, 201)
+
+
+@bp.get("/users", responses={200: UserList, **ERROR_RESPONSES})
+def list_users() -> tuple[Response, int]:
+    """Every account (administrator)."""
+    with transaction(write=False) as session:
+        users = services.list_users(session, actor=current_api_principal())
+        payload = UserList(users=[UserOut.of(u) for u in users]).model_dump(mode="json")
+    return json_response(payload)
+
+
+@bp.get("/users/<int:uid>", responses={200: UserOut, **ERROR_RESPONSES})
+def get_user(path: UserPath) -> tuple[Response, int]:
+    """One account (administrator)."""
+    with transaction(write=False) as session:
+        user = services.get_user(session, actor=current_api_principal(), user_id=path.uid)
+        payload = UserOut.of(user).model_dump(mode="json")
+    return json_response(payload)
+
+
+@bp.post("/users/<int:uid>/disable", responses={200: UserOut, **ERROR_RESPONSES})
+def disable_user(path: UserPath) -> tuple[Response, int]:
+    """Disable an account: its sessions and tokens stop working at once (administrator)."""
+    with transaction() as session:
+        user = services.disable_user(session, actor=current_api_principal(), user_id=path.uid)
+        payload = UserOut.of(user).model_dump(mode="json")
+    return json_response(payload)

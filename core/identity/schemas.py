@@ -1,0 +1,97 @@
+"""Request and response models of the identity API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, EmailStr, Field
+
+from core.identity.models import User
+from core.schemas import RequestModel
+
+RoleName = Literal["admin", "co_chair", "liaison_officer", "analyst"]
+
+
+class TokenRequest(RequestModel):
+    """Credentials exchanged for an API token."""
+
+    username: str = Field(min_length=1, max_length=150)
+    password: str = Field(min_length=1, max_length=1024)
+
+
+class TokenResponse(BaseModel):
+    """A bearer token and its lifetime in seconds."""
+
+    access_token: str
+    token_type: Literal["Bearer"] = "Bearer"
+    expires_in: int
+
+
+class UserCreate(RequestModel):
+    """A new account."""
+
+    username: str = Field(min_length=3, max_length=150)
+    password: str = Field(max_length=1024)
+    role: RoleName
+    state: str | None = Field(default=None, min_length=3, max_length=3,
+                              description="ISO 3166-1 alpha-3; required for co_chair and "
+                                          "liaison_officer")
+    full_name: str | None = Field(default=None, max_length=200)
+    email: EmailStr | None = None
+    phone: str | None = Field(default=None, max_length=40, pattern=r"^\+?[0-9 ()./-]{3,40}$")
+    time_zone: str | None = Field(default=None, max_length=64,
+                                  description="IANA zone; defaults to the state's zone")
+
+
+class PasswordChange(RequestModel):
+    """Change one's own password."""
+
+    current_password: str = Field(max_length=1024)
+    new_password: str = Field(max_length=1024)
+
+
+class UserPath(BaseModel):
+    """Path parameter of one user."""
+
+    uid: int
+
+
+class UserOut(BaseModel):
+    """An account as the administrator sees it (never the password hash)."""
+
+    id: int
+    username: str
+    full_name: str
+    email: str | None
+    phone: str | None
+    role: RoleName
+    state: str | None
+    time_zone: str
+    disabled: bool
+    created_at: datetime
+
+    @classmethod
+    def of(cls, user: User) -> UserOut:
+        """Build from the model."""
+        return cls(id=user.id, username=user.username, full_name=user.full_name,
+                   email=user.email, phone=user.phone, role=user.role,  # type: ignore[arg-type]
+                   state=user.state, time_zone=user.time_zone, disabled=user.disabled,
+                   created_at=user.created_at)
+
+
+class UserList(BaseModel):
+    """All accounts."""
+
+    users: list[UserOut]
+
+
+class Me(BaseModel):
+    """The caller."""
+
+    id: int
+    username: str
+    full_name: str
+    role: RoleName
+    state: str | None
+    time_zone: str

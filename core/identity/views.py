@@ -1,0 +1,160 @@
+"""Identity pages: login with the system-use notice, logout, password, user administration."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import login_user, logout_user
+from werkzeug.wrappers import Response
+
+from core.db import transaction
+from core.errors import DomainError, ValidationFailed
+from core.identity import services
+from core.identity.forms import ConfirmForm, LoginForm, PasswordChangeForm, UserCreateForm
+from core.identity.models import Role
+from core.states import all_states, known_time_zones
+from core.web import current_principal, role_required
+
+bp = Blueprint("identity", __name__)
+
+
+def _policy() -> services.IdentityPolicy:
+    return current_app.extensions["jpa.identity"]
+
+
+def _safe_next(target: str | None) -> str:
+    """Only follow a `next` that stays on this site."""
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/") \
+                and not target.startswith("//"):
+            return target
+    return url_for("home")
+
+
+def _apply_errors(form: object, error: DomainError) -> None:
+    """Show a service's field errors inline beside the form's fields."""
+    for name, message in error.fields.items():
+        field = getattr(form, name, None)
+        if field is not None:
+            field.errors = [*list(field.errors), message]
+    if not error.fields:
+        flash(error.message, "error")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> str | Response:
+    """The login page, with the system-use notice."""
+    if current_principal() is not None:
+        return redirect(url_for("home"))
+    form = LoginForm()
+    refused = False
+    if form.validate_on_submit():
+        with transaction() as db:
+            outcome = services.authenticate(db, policy=_policy(), username=form.username.data,
+                                            password=form.password.data, channel="web")
+            token = services.start_login_session(db, user=outcome.user) if outcome.user else None
+            principal = services.Principal.of(outcome.user, token) if outcome.user else None
+        if principal is not None:
+            session.clear()  # a fresh session: no fixation across the login boundary
+            login_user(principal)
+            return redirect(_safe_next(request.args.get("next")))
+        refused = True
+    status = 401 if refused else 200
+    if g.get("session_expired"):
+        flash("Your session ended. Please log in again.", "info")
+    return render_template("core/login.html", form=form, refused=refused,
+                           message=services.LOGIN_REFUSED_MESSAGE), status  # type: ignore[return-value]
+
+
+@bp.post("/logout")
+@role_required()
+def logout() -> Response:
+    """End every session of the user on the server."""
+    principal = current_principal()
+    assert principal is not None
+    with transaction() as db:
+        services.end_login_session(db, actor=principal)
+    logout_user()
+    session.clear()
+    flash("You have logged out.", "info")
+    return redirect(url_for("identity.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@role_required()
+def change_password() -> str | Response:
+    """Change one's own password; every session ends and the user logs in again."""
+    principal = current_principal()
+    assert principal is not None
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        try:
+            with transaction() as db:
+                services.change_password(db, actor=principal, policy=_policy(),
+                                         current_password=form.current_password.data,
+                                         new_password=form.new_password.data)
+        except ValidationFailed as error:
+            _apply_errors(form, error)
+        else:
+            logout_user()
+            session.clear()
+            flash("Password changed. Every session has ended: log in with the new password.",
+                  "info")
+            return redirect(url_for("identity.login"))
+    return render_template("core/password.html", form=form)
+
+
+@bp.route("/admin/users", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def users() -> str | Response:
+    """List accounts and create a new one."""
+    principal = current_principal()
+    assert principal is not None
+    form = UserCreateForm()
+    if form.validate_on_submit():
+        try:
+            with transaction() as db:
+                user = services.create_user(
+                    db, actor=principal, policy=_policy(), username=form.username.data,
+                    password=form.password.data, role=form.role.data,
+                    state=(form.state.data or "").strip().upper() or None,
+                    full_name=form.full_name.data or "", email=form.email.data or None,
+                    phone=form.phone.data or None, time_zone=form.time_zone.data or None)
+        except (ValidationFailed, DomainError) as error:
+            _apply_errors(form, error)
+        else:
+            flash(f"User {user.username} created.", "success")
+            return redirect(url_for("identity.users"))
+    with transaction(write=False) as db:
+        accounts = services.list_users(db, actor=principal)
+    status = 422 if form.errors else 200
+    return render_template("core/users.html", form=form, users=accounts,
+                           confirm=ConfirmForm(), states=all_states().values(),
+                           zones=sorted(known_time_zones())), status  # type: ignore[return-value]
+
+
+@bp.post("/admin/users/<int:uid>/disable")
+@role_required(Role.ADMIN)
+def disable(uid: int) -> Response:
+    """Disable an account."""
+    principal = current_principal()
+    assert principal is not None
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        with transaction() as db:
+            user = services.disable_user(db, actor=principal, user_id=uid)
+        flash(f"User {user.username} disabled: their sessions and tokens no longer work.",
+              "success")
+    return redirect(url_for("identity.users"))

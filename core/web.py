@@ -1,0 +1,230 @@
+"""The web shell: request ids, security headers, CSRF, login, navigation, errors, base pages."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from functools import wraps
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+from flask import Flask, Response, current_app, g, jsonify, render_template, request
+from flask_login import LoginManager, current_user
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
+
+from core import audit
+from core.db import get_database, transaction
+from core.errors import DomainError, Forbidden
+from core.identity.models import Role
+from core.identity.services import (
+    Principal,
+    check_login_session,
+    expire_login_session,
+    touch_login_session,
+)
+
+log = logging.getLogger(__name__)
+F = TypeVar("F", bound=Callable[..., Any])
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+csrf = CSRFProtect()
+login_manager = LoginManager()
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """A link in the navigation bar, shown to some roles."""
+
+    label: str
+    endpoint: str
+    roles: frozenset[Role]
+
+
+def register_nav(app: Flask, label: str, endpoint: str, *roles: Role) -> None:
+    """Let a domain package add a link to the navigation for the given roles."""
+    app.extensions.setdefault("jpa.nav", []).append(NavItem(label, endpoint, frozenset(roles)))
+
+
+def is_api_request() -> bool:
+    """Whether the current request addresses the JSON API."""
+    return request.path.startswith("/api/")
+
+
+def current_principal() -> Principal | None:
+    """The authenticated caller of this request (bearer token or login session), if any."""
+    principal = g.get("principal")
+    if principal is not None:
+        return principal
+    if is_api_request():
+        return None
+    user = current_user
+    return user if isinstance(user, Principal) else None
+
+
+def role_required(*roles: Role) -> Callable[[F], F]:
+    """Page decorator: log in first, then only the given roles (others get 403)."""
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            principal = current_principal()
+            if principal is None:
+                return login_manager.unauthorized()
+            if roles and principal.role not in roles:
+                raise Forbidden("Your role may not use this page.")
+            return view(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorator
+
+
+def format_time(value: datetime | None, fmt: str = "%d %b %Y %H:%M %Z") -> str:
+    """A UTC time shown in the viewer's own zone (UTC for anonymous visitors)."""
+    if value is None:
+        return "—"
+    principal = current_principal()
+    zone = ZoneInfo(principal.time_zone if principal else "UTC")
+    return value.astimezone(zone).strftime(fmt)
+
+
+def _load_principal(raw_token: str) -> Principal | None:
+    """flask-login's loader: resolve the cookie's session token on the server."""
+    database = get_database()
+    policy = current_app.extensions["jpa.identity"]
+    with transaction(write=False) as session:
+        check = check_login_session(session, policy=policy, raw_token=raw_token)
+    if check.expired_reason:
+        with database.transaction() as session:
+            expire_login_session(session, raw_token=raw_token, reason=check.expired_reason)
+        g.session_expired = True
+    elif check.needs_touch:
+        with database.transaction() as session:
+            touch_login_session(session, raw_token=raw_token)
+    return check.principal
+
+
+def _error_payload(status: int, code: str, message: str,
+                   fields: dict[str, str] | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {"code": code, "message": message, "fields": fields or {}}
+    if status >= 500:
+        body["request_id"] = g.get("request_id")
+    return {"error": body}
+
+
+def error_response(status: int, code: str, message: str,
+                   fields: dict[str, str] | None = None) -> Response:
+    """The one error envelope: JSON under /api/, an HTML page elsewhere."""
+    if is_api_request() or request.accept_mimetypes.best == "application/json":
+        response = jsonify(_error_payload(status, code, message, fields))
+    else:
+        response = Response(
+            render_template("core/error.html", status=status, code=code, message=message,
+                            fields=fields or {}, request_id=g.get("request_id")),
+            mimetype="text/html",
+        )
+    response.status_code = status
+    return response
+
+
+def _audit_refusal(error: Forbidden) -> None:
+    """Record a refused permission in its own transaction (the request's was rolled back)."""
+    principal = current_principal()
+    try:
+        with get_database().transaction() as session:
+            audit.record(session, action="permission.refused", outcome="refused", actor=principal,
+                         object_type="endpoint", object_id=request.endpoint or request.path,
+                         details={"method": request.method, "path": request.path[:200]})
+    except Exception:  # noqa: BLE001 - never turn a 403 into a 500 because auditing failed
+        log.exception("could not audit a refused permission")
+
+
+def _handle_domain_error(error: DomainError) -> Response:
+    if isinstance(error, Forbidden):
+        _audit_refusal(error)
+    response = error_response(error.status, error.code, error.message, error.fields)
+    if error.status == 401 and is_api_request():
+        response.headers["WWW-Authenticate"] = 'Bearer realm="jpa"'
+    return response
+
+
+def _handle_http_error(error: HTTPException) -> Response:
+    status = error.code or 500
+    code = (error.name or "error").lower().replace(" ", "_")
+    message = error.description or error.name
+    if isinstance(error, CSRFError):
+        code = "csrf_failed"
+        message = ("The form could not be verified (its security token is missing or expired). "
+                   "Reload the page and try again.")
+    response = error_response(status, code, message)
+    if isinstance(error, MethodNotAllowed) and error.valid_methods:
+        response.headers["Allow"] = ", ".join(sorted(error.valid_methods))
+    return response
+
+
+def _handle_unexpected(error: Exception) -> Response:
+    log.exception("unexpected error (request %s)", g.get("request_id"), exc_info=error)
+    return error_response(500, "internal_error",
+                          "Something went wrong on our side. Quote the request id if you "
+                          "report it.")
+
+
+def _before_request() -> Response | None:
+    g.request_id = uuid.uuid4().hex
+    audit.current_request_id.set(g.request_id)
+    if not is_api_request():
+        csrf.protect()
+    return None
+
+
+def _after_request(response: Response) -> Response:
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["Referrer-Policy"] = "no-referrer"
+    headers["X-Frame-Options"] = "DENY"
+    headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+    if request.endpoint != "static" and not request.path.startswith("/static/"):
+        headers["Cache-Control"] = "no-store"
+        headers["Pragma"] = "no-cache"
+    if g.get("request_id"):
+        headers["X-Request-ID"] = g.request_id
+    return response
+
+
+def _template_context() -> dict[str, Any]:
+    principal = current_principal()
+    items = [item for item in current_app.extensions.get("jpa.nav", [])
+             if principal is not None and principal.role in item.roles]
+    return {"principal": principal, "nav_items": items, "Role": Role}
+
+
+def init_app(app: Flask) -> None:
+    """Wire the web shell into the application."""
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = False  # checked in _before_request, outside /api/
+    app.config["WTF_CSRF_TIME_LIMIT"] = None  # the token lives as long as the session
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "identity.login"
+    login_manager.login_message = "Please log in to see that page."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = None  # sessions are revocable on the server instead
+    login_manager.user_loader(_load_principal)
+    app.before_request(_before_request)
+    app.after_request(_after_request)
+    app.register_error_handler(DomainError, _handle_domain_error)
+    app.register_error_handler(HTTPException, _handle_http_error)
+    app.register_error_handler(Exception, _handle_unexpected)
+    app.context_processor(_template_context)
+    app.add_template_filter(format_time, "localtime")
+    app.add_url_rule("/healthz", "healthz", lambda: jsonify(status="ok"))

@@ -1,0 +1,1 @@
+"""Operations: joint periods, participating states, operations and outcome reporting."""
