@@ -23,8 +23,6 @@ CORE_DIR = Path(__file__).resolve().parent / "core"
 
 def load_models() -> MetaData:
     """Import every model module so that `Base.metadata` knows the whole schema."""
-    import core.audit
-    import core.identity.models
     import operations.models  # noqa: F401
 
     return Base.metadata

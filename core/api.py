@@ -33,7 +33,7 @@ def public(endpoint: str) -> None:
 
 
 def field_path(location: tuple[Any, ...]) -> str:
-    """Render a pydantic error location as a field path: ("targets", 2, "value") -> targets[2].value."""
+    """A pydantic error location as a field path: ("targets", 2, "value") -> targets[2].value."""
     path = ""
     for part in location:
         if isinstance(part, int):
@@ -66,7 +66,7 @@ def _refuse_token(message: str) -> Response:
         with get_database().transaction() as session:
             audit.record(session, action="token.refused", outcome="refused",
                          details={"reason": message[:200], "path": request.path[:200]})
-    except Exception:  # noqa: BLE001 - a 401 must stay a 401 even if auditing fails
+    except Exception:
         log.exception("could not audit a refused token")
     response = error_response(401, "unauthenticated", message)
     response.headers["WWW-Authenticate"] = 'Bearer realm="jpa", error="invalid_token"'

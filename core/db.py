@@ -111,7 +111,9 @@ class Database:
         return self.engine.dialect.name == "postgresql"
 
     @contextmanager
-    def transaction(self, session: Session | None = None, *, write: bool = True) -> Iterator[Session]:
+    def transaction(
+        self, session: Session | None = None, *, write: bool = True
+    ) -> Iterator[Session]:
         """Open one transaction: commit when the block succeeds, roll back when it raises."""
         owned = session is None
         active = session if session is not None else self.session_factory()

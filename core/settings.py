@@ -1,4 +1,4 @@
-"""Settings from `JPA_*` environment variables, with secrets generated once into the instance folder."""
+"""Settings from `JPA_*` variables; secrets are generated once into the instance folder."""
 
 from __future__ import annotations
 

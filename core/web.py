@@ -144,7 +144,7 @@ def _audit_refusal(error: Forbidden) -> None:
             audit.record(session, action="permission.refused", outcome="refused", actor=principal,
                          object_type="endpoint", object_id=request.endpoint or request.path,
                          details={"method": request.method, "path": request.path[:200]})
-    except Exception:  # noqa: BLE001 - never turn a 403 into a 500 because auditing failed
+    except Exception:
         log.exception("could not audit a refused permission")
 
 

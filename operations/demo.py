@@ -14,7 +14,7 @@ from core.identity.services import IdentityPolicy, create_user
 from operations.models import Period, PeriodState
 
 DEMO_PERIOD_NAME = "Bali Process Joint Period of Action 2015 (demo)"
-DEMO_PASSWORD = "bali-process-2015"
+DEMO_PASSWORD = "bali-process-2015"  # noqa: S105 - printed for the demo on purpose
 DEMO_STATES = ["AUS", "IDN", "MYS", "MDV", "NZL", "PHL", "LKA", "THA"]
 DEMO_CO_CHAIRS = ["NZL", "LKA"]
 _JAKARTA = timezone(timedelta(hours=7))

@@ -24,7 +24,7 @@ class TokenResponse(BaseModel):
     """A bearer token and its lifetime in seconds."""
 
     access_token: str
-    token_type: Literal["Bearer"] = "Bearer"
+    token_type: Literal["Bearer"] = "Bearer"  # noqa: S105 - the scheme name, not a secret
     expires_in: int
 
 

@@ -17,14 +17,20 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core import audit
-from core.errors import AlreadyExists, Forbidden, InvalidTransition, NotFound, Unauthenticated
-from core.errors import ValidationFailed
+from core.errors import (
+    AlreadyExists,
+    Forbidden,
+    InvalidTransition,
+    NotFound,
+    Unauthenticated,
+    ValidationFailed,
+)
 from core.identity.models import LoginSession, RevokedToken, Role, User
 from core.states import check_time_zone, get_state
 
 PASSWORD_MIN = 12
 PASSWORD_MAX = 128
-TOKEN_AUDIENCE = "jpa-api"
+TOKEN_AUDIENCE = "jpa-api"  # noqa: S105 - a claim value, not a secret
 REQUIRED_CLAIMS = ["exp", "iat", "sub", "aud", "iss", "jti"]
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9._@-]{3,150}$")
 # Only touch last_seen_at this often, so that reading pages does not write on every request.

@@ -1,7 +1,7 @@
 """foundation: users, sessions, tokens, audit, periods
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-27
 
 The audit table is append-only: triggers refuse UPDATE and DELETE on both backends.
