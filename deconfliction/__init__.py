@@ -1,0 +1,1 @@
+"""Deconfliction: identifiers (normalise + blind), the register, the matcher, conflicts."""

@@ -1,0 +1,179 @@
+"""The indexed matcher finds exactly what a brute-force pairwise check finds."""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime, timedelta
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from deconfliction.matcher import (
+    DEFAULT_BUFFER,
+    METRES_PER_DEGREE,
+    Footprint,
+    Index,
+    Site,
+    Target,
+    brute_force_conflicts,
+    haversine_m,
+    reasons_between,
+    windows_close,
+)
+
+T0 = datetime(2030, 3, 1, tzinfo=UTC)
+
+
+def op(op_id, start_h, end_h, sites=(), targets=()):
+    return Footprint(op_id, T0 + timedelta(hours=start_h), T0 + timedelta(hours=end_h),
+                     tuple(sites), tuple(targets))
+
+
+def test_touching_windows_conflict_only_within_the_buffer():
+    a = op(1, 0, 10)
+    assert not windows_close(a, op(2, 10, 20), timedelta(0))  # half-open: touching is apart
+    assert windows_close(a, op(2, 11, 20), timedelta(hours=2))
+    assert not windows_close(a, op(2, 12, 20), timedelta(hours=2))  # gap equal to the buffer
+
+
+def test_sites_at_exactly_r1_plus_r2_conflict():
+    here = Site(0.0, 0.0, 500)
+    distance = haversine_m(0, 0, 0, 0.01)
+    there = Site(0.0, 0.01, distance - 500)
+    a, b = op(1, 0, 5, [here]), op(2, 0, 5, [there])
+    assert reasons_between(a, b).sites
+    farther = Site(0.0, 0.01, distance - 500 - 0.01)
+    assert not reasons_between(a, op(3, 0, 5, [farther])).sites
+
+
+def test_shared_target_conflicts_whatever_the_windows():
+    phone = Target("phone", "h1", label="A's phone")
+    a = op(1, 0, 1, targets=[phone])
+    b = op(2, 500, 501, targets=[Target("phone", "h1", label="B's phone")])
+    reasons = reasons_between(a, b)
+    assert reasons.severity == "high"
+    assert reasons.targets[0][0].label == "A's phone"
+
+
+def test_person_dates_of_birth_must_agree_when_both_given():
+    a = op(1, 0, 1, targets=[Target("person", "n", "d1")])
+    assert reasons_between(a, op(2, 0, 1, targets=[Target("person", "n", None)]))
+    assert not reasons_between(a, op(3, 0, 1, targets=[Target("person", "n", "d2")]))
+
+
+def test_same_kind_only():
+    a = op(1, 0, 1, targets=[Target("passport", "x")])
+    assert not reasons_between(a, op(2, 0, 1, targets=[Target("id_document", "x")]))
+
+
+def test_sites_across_the_date_line_are_found_by_the_index():
+    a = op(1, 0, 5, [Site(-16.0, 179.999, 1000)])
+    b = op(2, 0, 5, [Site(-16.0, -179.999, 1000)])
+    index = Index()
+    index.add(a)
+    assert 1 in index.conflicts_of(b)
+
+
+def test_removed_operations_are_no_longer_found():
+    index = Index()
+    a = op(1, 0, 5, [Site(10, 10, 500)])
+    index.add(a)
+    index.remove(1)
+    assert index.conflicts_of(op(2, 0, 5, [Site(10, 10, 500)])) == {}
+
+
+# Random periods crowded around a few hot spots and every edge of the rules.
+HOT_SPOTS = [(13.6811, 100.747), (-33.9461, 151.177), (0.0, 179.99), (0.0, -179.99),
+             (89.9, 0.0), (-1.0, 0.0)]
+BUFFER = timedelta(minutes=120)
+
+
+@st.composite
+def sites(draw):
+    lat, lon = draw(st.sampled_from(HOT_SPOTS))
+    # Offsets from a few metres up to ~60 km, so some pairs are just inside or outside reach.
+    dlat = draw(st.floats(-0.5, 0.5)) * draw(st.sampled_from([0.0, 0.001, 0.01, 0.1]))
+    dlon = draw(st.floats(-0.5, 0.5)) * draw(st.sampled_from([0.0, 0.001, 0.01, 0.1]))
+    lon = ((lon + dlon + 180) % 360) - 180
+    radius = draw(st.sampled_from([10, 500, 1000, 25_000, 50_000]))
+    return Site(max(-90.0, min(90.0, lat + dlat)), lon, radius)
+
+
+@st.composite
+def footprints(draw, op_id):
+    # Windows on a 1-hour grid: many pairs touch or sit exactly one buffer apart.
+    start = draw(st.integers(0, 24 * 6))
+    length = draw(st.integers(1, 24 * 3))
+    n_sites = draw(st.integers(0, 2))
+    n_targets = draw(st.integers(0, 3))
+    targets = [Target(draw(st.sampled_from(["phone", "passport", "person"])),
+                      draw(st.sampled_from(["v1", "v2", "v3", "v4"])),
+                      draw(st.sampled_from([None, "d1", "d2"]))) for _ in range(n_targets)]
+    return op(op_id, start, start + length, [draw(sites()) for _ in range(n_sites)], targets)
+
+
+@st.composite
+def periods(draw):
+    count = draw(st.integers(2, 25))
+    return [draw(footprints(i)) for i in range(1, count + 1)]
+
+
+def pair_set(conflicts):
+    return {pair: (len(r.targets), len(r.sites)) for pair, r in conflicts.items()}
+
+
+@settings(max_examples=150, deadline=None)
+@given(periods())
+def test_index_equals_brute_force(period):
+    index = Index(BUFFER)
+    for footprint in period:
+        index.add(footprint)
+    assert pair_set(index.all_conflicts()) == pair_set(brute_force_conflicts(period, BUFFER))
+
+
+@settings(max_examples=100, deadline=None)
+@given(periods(), st.data())
+def test_incremental_registration_finds_each_pair_once(period, data):
+    """Registering one by one, each new operation finds exactly its earlier conflicts."""
+    index = Index(DEFAULT_BUFFER)
+    found = {}
+    for footprint in period:
+        for other, reasons in index.conflicts_of(footprint).items():
+            found[(min(other, footprint.op_id), max(other, footprint.op_id))] = reasons
+        index.add(footprint)
+    assert pair_set(found) == pair_set(brute_force_conflicts(period, DEFAULT_BUFFER))
+
+
+@given(st.floats(-89, 89), st.floats(-179, 179), st.floats(10, 50_000))
+def test_a_point_on_the_disc_edge_is_within_reach(lat, lon, radius):
+    """A neighbour placed exactly r1 + r2 north shares an index key (no float loss)."""
+    other_lat = lat + (radius + 10) / METRES_PER_DEGREE
+    index = Index()
+    index.add(op(1, 0, 1, [Site(lat, lon, radius)]))
+    b = op(2, 0, 1, [Site(other_lat, lon, 10)])
+    if haversine_m(lat, lon, other_lat, lon) <= radius + 10:
+        assert 1 in index.conflicts_of(b)
+    assert math.isfinite(haversine_m(lat, lon, other_lat, lon))
+
+
+def destination(lat, lon, bearing_deg, distance_m):
+    """The point `distance_m` from (lat, lon) along `bearing_deg` on the same sphere."""
+    from deconfliction.matcher import EARTH_RADIUS_M
+
+    delta = distance_m / EARTH_RADIUS_M
+    phi1, lmb1, theta = math.radians(lat), math.radians(lon), math.radians(bearing_deg)
+    phi2 = math.asin(math.sin(phi1) * math.cos(delta)
+                     + math.cos(phi1) * math.sin(delta) * math.cos(theta))
+    lmb2 = lmb1 + math.atan2(math.sin(theta) * math.sin(delta) * math.cos(phi1),
+                             math.cos(delta) - math.sin(phi1) * math.sin(phi2))
+    return math.degrees(phi2), ((math.degrees(lmb2) + 540) % 360) - 180
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.floats(-90, 90), st.floats(-180, 179.999), st.floats(10, 50_000),
+       st.floats(0, 360), st.floats(0, 1))
+def test_every_point_of_a_disc_lies_in_one_of_its_cells(lat, lon, radius, bearing, fraction):
+    from deconfliction.matcher import _cells, cell_of
+
+    point = destination(lat, lon, bearing, radius * fraction)
+    assert cell_of(*point) in set(_cells(Site(lat, lon, radius)))
