@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -19,11 +20,14 @@ from core.identity.services import IdentityPolicy
 from core.settings import Settings, load_settings
 
 CORE_DIR = Path(__file__).resolve().parent / "core"
+MODEL_MODULES = ("core.audit", "core.identity.models", "core.notify", "deconfliction.models",
+                 "operations.models")
 
 
 def load_models() -> MetaData:
     """Import every model module so that `Base.metadata` knows the whole schema."""
-    import operations.models  # noqa: F401
+    for module in MODEL_MODULES:
+        importlib.import_module(module)
 
     return Base.metadata
 
@@ -84,6 +88,7 @@ def create_app(settings: Settings | None = None) -> OpenAPI:
 
 
 def _register_domains(app: OpenAPI) -> None:
+    from core import inbox
     from core.identity import api as identity_api
     from core.identity import views as identity_views
     from operations import api as operations_api
@@ -94,11 +99,16 @@ def _register_domains(app: OpenAPI) -> None:
     app.register_blueprint(operations_views.bp)
     app.register_api(identity_api.bp)
     app.register_api(operations_api.bp)
+    app.register_api(inbox.api)
+    app.register_blueprint(inbox.views)
+    app.context_processor(lambda: {"unread_notifications": inbox.unread_for_nav()})
     app.add_url_rule("/", "home", operations_views.home)
     web.register_nav(app, "Home", "home", *Role)
     web.register_nav(app, "Periods", "operations.periods", *Role)
     web.register_nav(app, "New period", "operations.new_period", Role.ADMIN)
     web.register_nav(app, "Users", "identity.users", Role.ADMIN)
+    web.register_nav(app, "Notifications", "inbox.notifications_page", Role.CO_CHAIR,
+                     Role.LIAISON_OFFICER, Role.ANALYST)
     operations_cli.register(app)
 
 

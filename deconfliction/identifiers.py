@@ -38,6 +38,10 @@ class Kind(StrEnum):
 class InvalidIdentifier(ValueError):
     """The value is not a valid identifier of its kind; the message never quotes the value."""
 
+    def __init__(self, message: str, *, field: str = "value") -> None:
+        super().__init__(message)
+        self.field = field
+
 
 MAX_VALUE_LENGTH = 500
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -124,11 +128,11 @@ def normalise_dob(value: str) -> str:
     """A date of birth as YYYY-MM-DD (a real calendar date)."""
     text = value.strip()
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        raise InvalidIdentifier("give the date of birth as YYYY-MM-DD")
+        raise InvalidIdentifier("give the date of birth as YYYY-MM-DD", field="dob")
     try:
         return date.fromisoformat(text).isoformat()
     except ValueError as error:
-        raise InvalidIdentifier("not a calendar date (YYYY-MM-DD)") from error
+        raise InvalidIdentifier("not a calendar date (YYYY-MM-DD)", field="dob") from error
 
 
 def period_key(blinding_key: bytes, period_id: int) -> bytes:
@@ -160,6 +164,6 @@ def blind_target(key: bytes, *, kind: Kind | str, value: str, label: str,
     dob_blind = None
     if dob:
         if kind is not Kind.PERSON:
-            raise InvalidIdentifier("only a person has a date of birth")
+            raise InvalidIdentifier("only a person has a date of birth", field="dob")
         dob_blind = blind(key, "other", "dob:" + normalise_dob(dob))
     return BlindedTarget(kind, blind(key, kind, normalised), dob_blind, label)

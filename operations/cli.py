@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 
 from operations.demo import DEMO_PASSWORD, seed_demo
 
 
 @click.command("demo")
+@with_appcontext
 def demo() -> None:
     """Seed a demo period modelled on the first Bali Process JPA (idempotent)."""
     database = current_app.extensions["jpa.db"]

@@ -3,8 +3,17 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms import (
+    DateTimeLocalField,
+    FieldList,
+    FloatField,
+    Form,
+    FormField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 
 class PeriodCreateForm(FlaskForm):
@@ -31,3 +40,81 @@ class PeriodCreateForm(FlaskForm):
 def split_codes(text: str | None) -> list[str]:
     """'aus, idn  mys' -> ['AUS', 'IDN', 'MYS']."""
     return [part.upper() for part in (text or "").replace(",", " ").split() if part]
+
+
+OPERATION_TYPE_CHOICES = [
+    ("airport_checks", "Airport checks"),
+    ("transit_hub_checks", "Transit-hub checks"),
+    ("workplace_inspections", "Workplace inspections"),
+    ("network_targeting", "Network targeting"),
+    ("other", "Other"),
+]
+TARGET_KIND_CHOICES = [
+    ("", "— choose —"), ("phone", "Phone number"), ("passport", "Passport"),
+    ("id_document", "Identity document"), ("vehicle", "Vehicle plate"), ("person", "Person"),
+    ("organisation", "Organisation"), ("vessel", "Vessel (IMO number)"), ("email", "E-mail"),
+    ("iban", "Bank account (IBAN)"), ("other", "Other"),
+]
+
+
+class SiteRow(Form):
+    """One site: an airport code, or a name with coordinates."""
+
+    airport = StringField("Airport (IATA code)", validators=[Optional(), Length(min=3, max=3)],
+                          render_kw={"autocapitalize": "characters", "size": 4})
+    name = StringField("Site name", validators=[Optional(), Length(max=200)])
+    lat = FloatField("Latitude", validators=[Optional(), NumberRange(-90, 90)])
+    lon = FloatField("Longitude", validators=[Optional(), NumberRange(-180, 180)])
+    radius_m = FloatField("Radius (metres)", validators=[Optional(), NumberRange(10, 50_000)],
+                          render_kw={"placeholder": "500"})
+
+    def is_blank(self) -> bool:
+        """Whether the row was left empty."""
+        return not any([self.airport.data, self.name.data, self.lat.data is not None,
+                        self.lon.data is not None])
+
+
+class TargetRow(Form):
+    """One target: its value is blinded on saving and never shown again."""
+
+    # Blank rows post no kind at all; the view checks filled rows itself.
+    kind = SelectField("Kind", choices=TARGET_KIND_CHOICES, validate_choice=False)
+    value = StringField("Value", validators=[Optional(), Length(max=500)],
+                        render_kw={"autocomplete": "off"})
+    label = StringField("Your label", validators=[Optional(), Length(max=200)],
+                        render_kw={"placeholder": "e.g. Subject A"})
+    dob = StringField("Date of birth (persons)", validators=[Optional(), Length(max=10)],
+                      render_kw={"placeholder": "YYYY-MM-DD"})
+
+    def is_blank(self) -> bool:
+        """Whether the row was left empty."""
+        return not any([self.kind.data, self.value.data, self.label.data, self.dob.data])
+
+
+class OperationForm(FlaskForm):
+    """Register or edit an operation."""
+
+    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
+    type = SelectField("Type", choices=OPERATION_TYPE_CHOICES)
+    lead_agency = StringField("Lead agency", validators=[DataRequired(), Length(max=200)])
+    starts_at = DateTimeLocalField("Starts", format="%Y-%m-%dT%H:%M",
+                                   validators=[DataRequired(message="give a date and time")])
+    ends_at = DateTimeLocalField("Ends", format="%Y-%m-%dT%H:%M",
+                                 validators=[DataRequired(message="give a date and time")])
+    time_zone = StringField("Time zone of these times", validators=[DataRequired()],
+                            render_kw={"list": "time-zones"})
+    sites = FieldList(FormField(SiteRow), min_entries=3, max_entries=50)
+    targets = FieldList(FormField(TargetRow), min_entries=5, max_entries=200)
+    contact_name = StringField("Contact officer", validators=[Optional(), Length(max=200)],
+                               description="Leave empty to be the contact yourself")
+    contact_email = StringField("Contact e-mail", validators=[Optional(), Length(max=254)])
+    contact_phone = StringField("Contact phone", validators=[Optional(), Length(max=40)])
+
+
+class ResolveForm(FlaskForm):
+    """How the parties will proceed."""
+
+    resolution = SelectField("Resolution", choices=[
+        ("proceed", "Proceed as planned"), ("joint", "Work jointly"),
+        ("delay", "Delay one operation"), ("cancel", "Cancel one operation")])
+    note = TextAreaField("Note", validators=[Optional(), Length(max=2000)])

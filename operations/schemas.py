@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, EmailStr, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from core.schemas import RequestModel
-from operations.models import Period
+from operations.models import Operation, Period
 from operations.phase import Phase
 
 StateCode = Field(min_length=3, max_length=3, description="ISO 3166-1 alpha-3")
@@ -42,10 +44,11 @@ class PeriodOut(BaseModel):
 
     @classmethod
     def of(cls, period: Period) -> PeriodOut:
-        """Build from the model, deriving the phase from the clock."""
-        return cls(id=period.id, name=period.name, starts_at=period.starts_at,
-                   ends_at=period.ends_at, phase=period.phase(), states=period.states,
-                   co_chairs=period.co_chairs)
+        """Build from the model, deriving the phase from the clock; times in UTC, as stored
+        (so a period just created reads the same as when it is fetched again)."""
+        return cls(id=period.id, name=period.name, starts_at=period.starts_at.astimezone(UTC),
+                   ends_at=period.ends_at.astimezone(UTC), phase=period.phase(),
+                   states=period.states, co_chairs=period.co_chairs)
 
 
 class PeriodList(BaseModel):
@@ -66,3 +69,133 @@ class StateList(BaseModel):
     """Every state the service knows."""
 
     states: list[StateOut]
+
+
+OperationType = Literal["airport_checks", "transit_hub_checks", "workplace_inspections",
+                        "network_targeting", "other"]
+TargetKind = Literal["phone", "passport", "id_document", "vehicle", "person", "organisation",
+                     "vessel", "email", "iban", "other"]
+
+
+class LocationIn(RequestModel):
+    """A site: coordinates with a radius, or an IATA airport code."""
+
+    name: str | None = Field(default=None, max_length=200)
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lon: float | None = Field(default=None, ge=-180, le=180)
+    radius_m: float | None = Field(default=None, ge=10, le=50_000,
+                                   description="10 m to 50 km; default 500 m")
+    site: str | None = Field(default=None, min_length=3, max_length=3,
+                             description="IATA airport code, e.g. BKK")
+
+    @model_validator(mode="after")
+    def _coordinates_or_airport(self) -> LocationIn:
+        if self.site is None:
+            if self.lat is None or self.lon is None:
+                raise PydanticCustomError("location", "give lat and lon, or an IATA site code")
+            if not self.name:
+                raise PydanticCustomError("location", "a site given by coordinates needs a name")
+        elif self.lat is not None or self.lon is not None:
+            raise PydanticCustomError("location", "give either coordinates or a site, not both")
+        return self
+
+
+class TargetIn(RequestModel):
+    """A target identifier; its value is blinded at once and never stored or returned."""
+
+    kind: TargetKind
+    value: str = Field(min_length=1, max_length=500)
+    label: str = Field(min_length=1, max_length=200,
+                       description="your own name for it, e.g. 'Subject A'")
+    dob: str | None = Field(default=None, max_length=10, description="persons: YYYY-MM-DD")
+
+
+class ContactIn(RequestModel):
+    """Whom the other side should call (default: the registering officer)."""
+
+    name: str = Field(min_length=1, max_length=200)
+    email: EmailStr | None = None
+    phone: str | None = Field(default=None, max_length=40, pattern=r"^\+?[0-9 ()./-]{3,40}$")
+
+
+class OperationCreate(RequestModel):
+    """Registration of an operation."""
+
+    title: str = Field(min_length=1, max_length=200)
+    type: OperationType
+    lead_agency: str = Field(min_length=1, max_length=200)
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+    locations: list[LocationIn] = Field(min_length=1, max_length=50)
+    targets: list[TargetIn] = Field(default_factory=list, max_length=200)
+    contact: ContactIn | None = None
+
+
+class OperationPatch(RequestModel):
+    """Any registration field; `targets`, when given, replace every target (values again)."""
+
+    title: str | None = Field(default=None, min_length=1, max_length=200)
+    type: OperationType | None = None
+    lead_agency: str | None = Field(default=None, min_length=1, max_length=200)
+    starts_at: AwareDatetime | None = None
+    ends_at: AwareDatetime | None = None
+    locations: list[LocationIn] | None = Field(default=None, min_length=1, max_length=50)
+    targets: list[TargetIn] | None = Field(default=None, max_length=200)
+    contact: ContactIn | None = None
+
+
+class OperationPath(BaseModel):
+    """Path parameter of one operation."""
+
+    oid: int
+
+
+class OperationQuery(BaseModel):
+    """Filters of the operations list."""
+
+    status: Literal["planned", "active", "completed", "cancelled"] | None = None
+
+
+def operation_full(operation: Operation) -> dict[str, object]:
+    """An operation as its own state sees it: every registration field, targets as kind+label."""
+    return {
+        "id": operation.id, "period_id": operation.period_id, "state": operation.owner_state,
+        "title": operation.title, "type": operation.type, "lead_agency": operation.lead_agency,
+        "starts_at": operation.starts_at.isoformat(), "ends_at": operation.ends_at.isoformat(),
+        "status": operation.status(),
+        "locations": [{"name": s.name, "lat": s.lat, "lon": s.lon, "radius_m": s.radius_m,
+                       **({"site": s.iata} if s.iata else {})} for s in operation.sites],
+        "targets": [{"kind": t.kind, "label": t.label} for t in operation.targets],
+        "contact": ({"name": operation.contact_name, "email": operation.contact_email,
+                     "phone": operation.contact_phone} if operation.contact_name else None),
+        "registered_by": operation.registered_by,
+        "created_at": operation.created_at.isoformat(),
+        "updated_at": operation.updated_at.isoformat(),
+    }
+
+
+def operation_summary(operation: Operation) -> dict[str, object]:
+    """An operation as co-chairs and analysts see it: who, what kind, when, status."""
+    return {"id": operation.id, "period_id": operation.period_id,
+            "state": operation.owner_state, "type": operation.type,
+            "status": operation.status(), "starts_at": operation.starts_at.isoformat(),
+            "ends_at": operation.ends_at.isoformat()}
+
+
+class ConflictPath(BaseModel):
+    """Path parameter of one conflict."""
+
+    cid: int
+
+
+class ConflictQuery(BaseModel):
+    """Filters of the conflicts list."""
+
+    status: Literal["open", "acknowledged", "resolved", "cleared"] | None = None
+
+
+class ResolveIn(RequestModel):
+    """How the parties will proceed."""
+
+    resolution: Literal["proceed", "joint", "delay", "cancel"]
+    note: str = Field(default="", max_length=2000)

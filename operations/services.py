@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 
+import airportsdata
+import pycountry
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core import audit
-from core.errors import NotFound, ValidationFailed
-from core.identity.models import Role
+from core import audit, notify
+from core.db import utcnow
+from core.errors import InvalidTransition, NotFound, ValidationFailed
+from core.identity.models import Role, User
 from core.identity.services import Principal, require_role
 from core.states import get_state
-from operations.models import Period, PeriodState
+from deconfliction import identifiers, matcher
+from deconfliction import services as deconfliction
+from deconfliction.models import ConflictRecord
+from operations.models import Operation, OperationSite, OperationTarget, Period, PeriodState
 
 SEES_EVERY_PERIOD = (Role.ADMIN, Role.ANALYST)
 
@@ -23,9 +31,9 @@ def validate_period_fields(*, name: str, starts_at: datetime, ends_at: datetime,
     problems: dict[str, str] = {}
     if not name or not name.strip():
         problems["name"] = "required"
-    for field, value in (("starts_at", starts_at), ("ends_at", ends_at)):
+    for name_of_field, value in (("starts_at", starts_at), ("ends_at", ends_at)):
         if value.tzinfo is None:
-            problems[field] = "give a time with an offset, e.g. 2015-09-28T00:00:00+07:00"
+            problems[name_of_field] = "give a time with an offset, e.g. 2015-09-28T00:00:00+07:00"
     if "starts_at" not in problems and "ends_at" not in problems and ends_at <= starts_at:
         problems["ends_at"] = "must be after starts_at"
     if not states:
@@ -37,11 +45,11 @@ def validate_period_fields(*, name: str, starts_at: datetime, ends_at: datetime,
         except ValidationFailed as error:
             problems.update(error.fields)
         if code in seen:
-            problems[f"states[{index}]"] = f"{code} is listed twice"
+            problems[f"states[{index}]"] = "this state is listed twice"
         seen.add(code)
     for index, code in enumerate(co_chairs):
         if code not in seen:
-            problems[f"co_chairs[{index}]"] = f"{code} is not among the participating states"
+            problems[f"co_chairs[{index}]"] = "not among the participating states"
     if len(set(co_chairs)) != len(co_chairs):
         problems.setdefault("co_chairs", "a state is listed twice")
     if problems:
@@ -82,3 +90,431 @@ def get_period(session: Session, *, actor: Principal, period_id: int) -> Period:
     if period is None:
         raise NotFound("period")
     return period
+
+
+# ---------------------------------------------------------------- operations
+
+DEFAULT_RADIUS_M = 500.0
+
+
+@dataclass(frozen=True)
+class LocationData:
+    """A site as submitted: coordinates or an IATA code."""
+
+    name: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    radius_m: float | None = None
+    site: str | None = None
+
+
+@dataclass(frozen=True)
+class TargetData:
+    """A target as submitted; `value` is blinded and dropped within the same call."""
+
+    kind: str
+    value: str = field(repr=False)
+    label: str
+    dob: str | None = None
+
+
+@dataclass(frozen=True)
+class ContactData:
+    """Whom to call about the operation."""
+
+    name: str
+    email: str | None = None
+    phone: str | None = None
+
+
+@dataclass(frozen=True)
+class Registration:
+    """The registration fields of an operation; None in an edit means unchanged."""
+
+    title: str | None = None
+    type: str | None = None
+    lead_agency: str | None = None
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    locations: list[LocationData] | None = None
+    targets: list[TargetData] | None = None
+    contact: ContactData | None = None
+
+
+@cache
+def _airports() -> dict[str, dict[str, object]]:
+    return airportsdata.load("IATA")
+
+
+def resolve_airport(code: str, *, field: str) -> tuple[str, float, float]:
+    """Name and coordinates of an IATA airport, or a validation error naming `field`."""
+    airport = _airports().get(code.strip().upper())
+    if airport is None:
+        raise ValidationFailed({field: "unknown IATA airport code"})
+    return (f"{airport['name']} ({code.strip().upper()})", float(airport["lat"]),  # type: ignore[arg-type]
+            float(airport["lon"]))  # type: ignore[arg-type]
+
+
+def _region_of(state: str) -> str | None:
+    country = pycountry.countries.get(alpha_3=state)
+    return country.alpha_2 if country else None
+
+
+def _build_sites(locations: list[LocationData]) -> list[OperationSite]:
+    problems: dict[str, str] = {}
+    sites: list[OperationSite] = []
+    for index, location in enumerate(locations):
+        radius = location.radius_m if location.radius_m is not None else DEFAULT_RADIUS_M
+        if location.site:
+            try:
+                name, lat, lon = resolve_airport(location.site, field=f"locations[{index}].site")
+            except ValidationFailed as error:
+                problems.update(error.fields)
+                continue
+            sites.append(OperationSite(position=index, name=location.name or name,
+                                       iata=location.site.strip().upper(), lat=lat, lon=lon,
+                                       radius_m=radius))
+        else:
+            sites.append(OperationSite(position=index, name=location.name or "", iata=None,
+                                       lat=float(location.lat or 0), lon=float(location.lon or 0),
+                                       radius_m=radius))
+    if problems:
+        raise ValidationFailed(problems)
+    return sites
+
+
+def _blind_targets(targets: list[TargetData], *, key: bytes,
+                   state: str) -> list[identifiers.BlindedTarget]:
+    problems: dict[str, str] = {}
+    blinded: list[identifiers.BlindedTarget] = []
+    region = _region_of(state)
+    for index, target in enumerate(targets):
+        try:
+            blinded.append(identifiers.blind_target(key, kind=target.kind, value=target.value,
+                                                    label=target.label, dob=target.dob,
+                                                    region=region))
+        except identifiers.InvalidIdentifier as error:
+            problems[f"targets[{index}].{error.field}"] = str(error)
+        except ValueError:
+            problems[f"targets[{index}].kind"] = "unknown kind of target"
+    if problems:
+        raise ValidationFailed(problems)
+    return blinded
+
+
+def _check_window(period: Period, starts_at: datetime, ends_at: datetime) -> None:
+    problems: dict[str, str] = {}
+    if ends_at <= starts_at:
+        problems["ends_at"] = "must be after starts_at"
+    if starts_at < period.starts_at:
+        problems["starts_at"] = "must lie inside the period's window"
+    if ends_at > period.ends_at:
+        problems["ends_at"] = "must lie inside the period's window"
+    if problems:
+        raise ValidationFailed(problems)
+
+
+def _validated_parts(
+    period: Period, starts_at: datetime, ends_at: datetime,
+    locations: list[LocationData] | None, targets: list[TargetData] | None, *, key: bytes,
+    state: str,
+) -> tuple[list[OperationSite] | None, list[identifiers.BlindedTarget] | None]:
+    """Check the window, resolve the sites and blind the targets, reporting every problem."""
+    problems: dict[str, str] = {}
+    sites = blinded = None
+    try:
+        _check_window(period, starts_at, ends_at)
+    except ValidationFailed as error:
+        problems.update(error.fields)
+    if locations is not None:
+        try:
+            sites = _build_sites(locations)
+        except ValidationFailed as error:
+            problems.update(error.fields)
+    if targets is not None:
+        try:
+            blinded = _blind_targets(targets, key=key, state=state)
+        except ValidationFailed as error:
+            problems.update(error.fields)
+    if problems:
+        raise ValidationFailed(problems)
+    return sites, blinded
+
+
+def _contact_of(operation: Operation, registrant: User | None) -> deconfliction.Contact:
+    if operation.contact_name:
+        return deconfliction.Contact(operation.contact_name, operation.contact_email,
+                                     operation.contact_phone, operation.registered_by)
+    if registrant is not None:
+        return deconfliction.Contact(registrant.full_name or registrant.username,
+                                     registrant.email, registrant.phone, registrant.id)
+    return deconfliction.Contact("", None, None, None)
+
+
+def _footprint(operation: Operation,
+               targets: tuple[matcher.Target, ...]) -> matcher.Footprint:
+    sites = tuple(matcher.Site(s.lat, s.lon, s.radius_m, s.name) for s in operation.sites)
+    return matcher.Footprint(operation.id, operation.starts_at, operation.ends_at, sites, targets)
+
+
+def _own_period(session: Session, actor: Principal, period_id: int) -> Period:
+    require_role(actor, Role.LIAISON_OFFICER)
+    period = get_period(session, actor=actor, period_id=period_id)
+    return period
+
+
+def register_operation(session: Session, *, actor: Principal, period_id: int,
+                       registration: Registration, blinding_key: bytes,
+                       base_url: str = "") -> tuple[Operation, deconfliction.CheckOutcome]:
+    """Register an operation of the actor's state and check it against the register at once.
+
+    Never fails because of a conflict: conflicts come back with the operation.
+    """
+    period = _own_period(session, actor, period_id)
+    data = registration
+    missing = {name: "required" for name in ("title", "type", "lead_agency", "starts_at",
+                                             "ends_at", "locations")
+               if getattr(data, name) in (None, [], "")}
+    if missing:
+        raise ValidationFailed(missing)
+    assert data.starts_at and data.ends_at and data.locations is not None
+    sites, blinded = _validated_parts(
+        period, data.starts_at, data.ends_at, data.locations, data.targets or [],
+        key=identifiers.period_key(blinding_key, period.id), state=actor.state or "")
+    assert sites is not None and blinded is not None
+    operation = Operation(
+        period_id=period.id, owner_state=actor.state, registered_by=actor.id,
+        title=data.title, type=data.type, lead_agency=data.lead_agency,
+        starts_at=data.starts_at, ends_at=data.ends_at,
+        contact_name=data.contact.name if data.contact else None,
+        contact_email=data.contact.email if data.contact else None,
+        contact_phone=data.contact.phone if data.contact else None)
+    operation.sites = sites
+    operation.targets = [OperationTarget(position=i, kind=t.kind, label=t.label)
+                         for i, t in enumerate(blinded)]
+    session.add(operation)
+    session.flush()
+    targets = tuple(matcher.Target(t.kind.value, t.blind, t.dob_blind, t.label) for t in blinded)
+    outcome = deconfliction.record_and_check(
+        session, period_id=period.id, state=operation.owner_state,
+        footprint=_footprint(operation, targets),
+        contact=_contact_of(operation, session.get(User, actor.id)))
+    audit.record(session, action="operation.created", actor=actor, object_type="operation",
+                 object_id=operation.id, details={"conflicts": len(outcome.current)})
+    notify_changes(session, outcome.changed, base_url=base_url)
+    return operation, outcome
+
+
+def _owned(session: Session, actor: Principal, op_id: int) -> Operation:
+    operation = session.get(Operation, op_id)
+    if operation is None or actor.role != Role.LIAISON_OFFICER or \
+            operation.owner_state != actor.state:
+        raise NotFound("operation")
+    return operation
+
+
+def update_operation(session: Session, *, actor: Principal, op_id: int,
+                     registration: Registration, blinding_key: bytes,
+                     base_url: str = "") -> tuple[Operation, deconfliction.CheckOutcome]:
+    """Edit an operation of the actor's state and re-check it."""
+    operation = _owned(session, actor, op_id)
+    if operation.cancelled:
+        raise InvalidTransition("A cancelled operation cannot be edited.")
+    period = session.get(Period, operation.period_id)
+    assert period is not None
+    data = registration
+    starts_at = data.starts_at or operation.starts_at
+    ends_at = data.ends_at or operation.ends_at
+    sites, blinded = _validated_parts(
+        period, starts_at, ends_at, data.locations, data.targets,
+        key=identifiers.period_key(blinding_key, period.id), state=operation.owner_state)
+    for name in ("title", "type", "lead_agency"):
+        value = getattr(data, name)
+        if value is not None:
+            setattr(operation, name, value)
+    operation.starts_at, operation.ends_at = starts_at, ends_at
+    if data.contact is not None:
+        operation.contact_name = data.contact.name
+        operation.contact_email, operation.contact_phone = data.contact.email, data.contact.phone
+    if sites is not None:
+        operation.sites = sites
+    if blinded is not None:
+        operation.targets = [OperationTarget(position=i, kind=t.kind, label=t.label)
+                             for i, t in enumerate(blinded)]
+        targets = tuple(matcher.Target(t.kind.value, t.blind, t.dob_blind, t.label)
+                        for t in blinded)
+    else:
+        targets = deconfliction.current_targets(session, op_id=operation.id)
+    operation.updated_at = utcnow()
+    session.flush()
+    registrant = session.get(User, operation.registered_by) if operation.registered_by else None
+    outcome = deconfliction.record_and_check(
+        session, period_id=period.id, state=operation.owner_state,
+        footprint=_footprint(operation, targets), contact=_contact_of(operation, registrant))
+    audit.record(session, action="operation.updated", actor=actor, object_type="operation",
+                 object_id=operation.id)
+    notify_changes(session, outcome.changed, base_url=base_url)
+    return operation, outcome
+
+
+def cancel_operation(session: Session, *, actor: Principal, op_id: int,
+                     base_url: str = "") -> Operation:
+    """Cancel an operation of the actor's state; its conflicts become cleared."""
+    operation = _owned(session, actor, op_id)
+    if operation.cancelled:
+        return operation
+    operation.cancelled = True
+    operation.updated_at = utcnow()
+    outcome = deconfliction.withdraw(session, period_id=operation.period_id, op_id=operation.id)
+    audit.record(session, action="operation.cancelled", actor=actor, object_type="operation",
+                 object_id=operation.id)
+    notify_changes(session, outcome.changed, base_url=base_url)
+    return operation
+
+
+SEES_OPERATION_SUMMARIES = (Role.CO_CHAIR, Role.ANALYST)
+
+
+def list_operations(session: Session, *, actor: Principal, period_id: int,
+                    status: str | None = None) -> list[Operation]:
+    """Operations of a period the actor may see: NLOs their state's, co-chairs and analysts
+    every state's (as summaries); administrators none (403)."""
+    require_role(actor, Role.LIAISON_OFFICER, *SEES_OPERATION_SUMMARIES)
+    get_period(session, actor=actor, period_id=period_id)
+    query = select(Operation).where(Operation.period_id == period_id)
+    if actor.role == Role.LIAISON_OFFICER:
+        query = query.where(Operation.owner_state == actor.state)
+    operations = list(session.scalars(query.order_by(Operation.starts_at, Operation.id)))
+    if status:
+        operations = [op for op in operations if op.status() == status]
+    audit.record(session, action="operation.listed", actor=actor, object_type="period",
+                 object_id=period_id, details={"count": len(operations)})
+    return operations
+
+
+def get_operation(session: Session, *, actor: Principal, op_id: int) -> tuple[Operation, bool]:
+    """One operation and whether the actor sees it in full (owner) or as a summary."""
+    operation = session.get(Operation, op_id)
+    if operation is None:
+        raise NotFound("operation")
+    if actor.role == Role.LIAISON_OFFICER and operation.owner_state == actor.state:
+        full = True
+    elif actor.role in SEES_OPERATION_SUMMARIES:
+        get_period(session, actor=actor, period_id=operation.period_id)
+        full = False
+    else:
+        raise NotFound("operation")
+    audit.record(session, action="operation.read", actor=actor, object_type="operation",
+                 object_id=operation.id, details={"view": "full" if full else "summary"})
+    return operation, full
+
+
+def operation_conflicts(session: Session, *, actor: Principal,
+                        operation: Operation) -> list[dict[str, object]]:
+    """The conflicts of one of the actor's operations, as the actor's state sees them."""
+    records = deconfliction.conflicts_of_operation(session, op_id=operation.id)
+    views = [deconfliction.party_view(session, r, actor.state or "") for r in records]
+    for record in records:
+        audit.record(session, action="conflict.seen", actor=actor, object_type="conflict",
+                     object_id=record.id)
+    return views
+
+
+def notify_changes(session: Session, records: list[ConflictRecord], *, base_url: str) -> None:
+    """Tell both parties' contact officers at once, pointer-level only."""
+    for record in records:
+        for entry in deconfliction.contacts_of(session, record):
+            view = deconfliction.party_view(session, record, entry.state)
+            subject, body = render_conflict_message(view)
+            link = f"{base_url.rstrip('/')}/conflicts/{record.id}"
+            email = entry.contact_email
+            if email is None and entry.contact_user_id is not None:
+                user = session.get(User, entry.contact_user_id)
+                email = user.email if user else None
+            notify.notify(session, user_id=entry.contact_user_id, email=email, subject=subject,
+                          body=body + f"\n\nDetails: {link}\n", link=f"/conflicts/{record.id}")
+
+
+def render_conflict_message(view: dict[str, object]) -> tuple[str, str]:
+    """Subject and plain-text body of a conflict notification (the party's view only)."""
+    counterpart = view["counterpart"]
+    assert isinstance(counterpart, dict)
+    status = view["status"]
+    subject = (f"Deconfliction: conflict #{view['id']} ({view['severity']}) with "
+               f"{counterpart['state']} is {status}")
+    lines = [
+        f"Conflict #{view['id']} — severity {view['severity']}, status {status}.",
+        f"Your operation(s): {', '.join(f'#{i}' for i in view['operation_ids'])}",  # type: ignore[attr-defined]
+        "Reasons:",
+    ]
+    for reason in view["reasons"]:  # type: ignore[attr-defined]
+        if reason["kind"] == "target":
+            lines.append(f"  - shared {reason['target_kind']} target: your “{reason['label']}”")
+        else:
+            lines.append(f"  - same place and time: your site “{reason['label']}”")
+    lines += [
+        "",
+        f"Call the counterpart in {counterpart['state']}:",
+        f"  {counterpart['name'] or '(no name given)'}",
+        f"  e-mail: {counterpart['email'] or '—'}",
+        f"  phone: {counterpart['phone'] or '—'}",
+        "",
+        "This is a notification, not a decision: nothing has been blocked.",
+    ]
+    return subject, "\n".join(lines)
+
+
+# ---------------------------------------------------------------- conflicts
+
+
+def conflicts_for(session: Session, *, actor: Principal, period_id: int,
+                  status: str | None = None) -> dict[str, object]:
+    """A period's conflicts as the actor's role may see them: parties their side, co-chairs
+    pointers, analysts counts; administrators may not use this (403)."""
+    require_role(actor, Role.LIAISON_OFFICER, Role.CO_CHAIR, Role.ANALYST)
+    get_period(session, actor=actor, period_id=period_id)
+    if actor.role == Role.ANALYST:
+        return {"counts": deconfliction.conflict_counts(session, period_id=period_id)}
+    records = deconfliction.visible_conflicts(session, actor=actor, period_id=period_id,
+                                              status=status)
+    for record in records:
+        audit.record(session, action="conflict.seen", actor=actor, object_type="conflict",
+                     object_id=record.id)
+    return {"conflicts": [deconfliction.view_for(session, r, actor) for r in records]}
+
+
+def _visible_conflict(session: Session, actor: Principal, conflict_id: int) -> ConflictRecord:
+    record = deconfliction.get_conflict(session, actor=actor, conflict_id=conflict_id)
+    if actor.role == Role.CO_CHAIR:
+        get_period(session, actor=actor, period_id=record.period_id)
+    return record
+
+
+def conflict_detail(session: Session, *, actor: Principal, conflict_id: int) -> dict[str, object]:
+    """One conflict with its history (who changed what, when)."""
+    record = _visible_conflict(session, actor, conflict_id)
+    view = deconfliction.view_for(session, record, actor)
+    view["history"] = [
+        {"at": event.at.isoformat(), "action": event.action, "status": event.status,
+         "state": event.actor_state, **({"note": event.note} if event.note else {})}
+        for event in deconfliction.history(session, record)]
+    audit.record(session, action="conflict.seen", actor=actor, object_type="conflict",
+                 object_id=record.id)
+    return view
+
+
+def acknowledge_conflict(session: Session, *, actor: Principal,
+                         conflict_id: int) -> dict[str, object]:
+    """A party acknowledges; both parties are told of the change."""
+    record = deconfliction.acknowledge(session, actor=actor, conflict_id=conflict_id)
+    notify_changes(session, [record], base_url="")
+    return deconfliction.party_view(session, record, actor.state or "")
+
+
+def resolve_conflict(session: Session, *, actor: Principal, conflict_id: int,
+                     resolution: str, note: str) -> dict[str, object]:
+    """A party resolves; both parties are told of the change."""
+    record = deconfliction.resolve(session, actor=actor, conflict_id=conflict_id,
+                                   resolution=resolution, note=note)
+    notify_changes(session, [record], base_url="")
+    return deconfliction.party_view(session, record, actor.state or "")

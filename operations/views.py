@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from core import notify
 from core.db import transaction
 from core.errors import ValidationFailed
+from core.identity.forms import ConfirmForm
 from core.identity.models import Role
+from core.settings import Settings
 from core.states import all_states, check_time_zone, known_time_zones
 from core.web import current_principal, login_manager, role_required
 from operations import services
-from operations.forms import PeriodCreateForm, split_codes
+from operations.forms import OperationForm, PeriodCreateForm, ResolveForm, split_codes
+from operations.services import ContactData, LocationData, Registration, TargetData
 
 bp = Blueprint("operations", __name__, template_folder="templates")
 
@@ -79,3 +85,303 @@ def new_period() -> str | Response | tuple[str, int]:
     return render_template("operations/new_period.html", form=form,
                            zones=sorted(known_time_zones()),
                            states=all_states().values()), status
+
+
+# ---------------------------------------------------------------- operations and conflicts
+
+
+def _settings() -> Settings:
+    return current_app.extensions["jpa.settings"]
+
+
+def _registration_from(form: OperationForm, *, editing: bool) -> tuple[
+        Registration, dict[int, int], dict[int, int]]:
+    """The service input from the form; maps service indexes back to form rows."""
+    zone = check_time_zone(form.time_zone.data or "UTC")
+    site_rows = {}
+    locations = []
+    for row_index, row in enumerate(form.sites.entries):
+        if row.form.is_blank():
+            continue
+        site_rows[len(locations)] = row_index
+        data = row.form
+        locations.append(LocationData(
+            name=data.name.data or None, lat=data.lat.data, lon=data.lon.data,
+            radius_m=data.radius_m.data, site=(data.airport.data or "").strip().upper() or None))
+    target_rows = {}
+    targets = []
+    for row_index, row in enumerate(form.targets.entries):
+        if row.form.is_blank():
+            continue
+        target_rows[len(targets)] = row_index
+        data = row.form
+        targets.append(TargetData(kind=data.kind.data or "", value=data.value.data or "",
+                                  label=data.label.data or "", dob=data.dob.data or None))
+    contact = None
+    if form.contact_name.data:
+        contact = ContactData(form.contact_name.data, form.contact_email.data or None,
+                              form.contact_phone.data or None)
+    registration = Registration(
+        title=form.title.data, type=form.type.data, lead_agency=form.lead_agency.data,
+        starts_at=form.starts_at.data.replace(tzinfo=zone),
+        ends_at=form.ends_at.data.replace(tzinfo=zone),
+        locations=locations,
+        targets=None if editing and not targets else targets, contact=contact)
+    return registration, site_rows, target_rows
+
+
+def _row_problems(form: OperationForm, site_rows: dict[int, int],
+                  target_rows: dict[int, int]) -> dict[str, str]:
+    """Check rows the service cannot see as rows: half-filled targets and sites."""
+    problems: dict[str, str] = {}
+    for index, row_index in target_rows.items():
+        row = form.targets.entries[row_index].form
+        if not row.kind.data:
+            problems[f"targets[{index}].kind"] = "choose a kind"
+        if not row.value.data:
+            problems[f"targets[{index}].value"] = "give the value (it is never stored)"
+        if not row.label.data:
+            problems[f"targets[{index}].label"] = "give your own label for it"
+    for index, row_index in site_rows.items():
+        row = form.sites.entries[row_index].form
+        if not row.airport.data and (row.lat.data is None or row.lon.data is None):
+            problems[f"locations[{index}]"] = "give an airport code, or latitude and longitude"
+        elif not row.airport.data and not row.name.data:
+            problems[f"locations[{index}].name"] = "name the site"
+    if not site_rows:
+        problems["locations"] = "add at least one site"
+    return problems
+
+
+def _show_errors(form: OperationForm, fields: dict[str, str], site_rows: dict[int, int],
+                 target_rows: dict[int, int]) -> None:
+    """Put each service error beside its field (targets[2].value -> that row's value)."""
+    for path, message in fields.items():
+        head, _, attribute = path.partition(".")
+        if head.startswith("targets[") and head[8:-1].isdigit():
+            row = form.targets.entries[target_rows.get(int(head[8:-1]), 0)].form
+            field = getattr(row, attribute or "value", row.value)
+        elif head.startswith("locations[") and head[10:-1].isdigit():
+            row = form.sites.entries[site_rows.get(int(head[10:-1]), 0)].form
+            field = getattr(row, {"site": "airport"}.get(attribute, attribute or "airport"),
+                            row.airport)
+        elif head == "locations":
+            field = form.sites.entries[0].form.airport
+        elif head == "contact":
+            field = form.contact_name
+        else:
+            field = getattr(form, head, None)
+        if field is not None:
+            field.errors = [*list(field.errors), message]
+        else:
+            flash(f"{path}: {message}", "error")
+
+
+def _operation_page(form: OperationForm, **context: object) -> tuple[str, int]:
+    status = 422 if form.errors or any(
+        f.errors for row in [*form.sites.entries, *form.targets.entries] for f in row.form
+    ) else 200
+    return render_template("operations/operation_form.html", form=form,
+                           zones=sorted(known_time_zones()), **context), status
+
+
+@bp.get("/periods/<int:pid>/operations")
+@role_required(Role.LIAISON_OFFICER, Role.CO_CHAIR, Role.ANALYST)
+def operations_list(pid: int) -> str:
+    """My state's operations (NLO) or every state's summaries (co-chairs, analysts)."""
+    principal = current_principal()
+    assert principal is not None
+    status = request.args.get("status") or None
+    if status not in (None, "planned", "active", "completed", "cancelled"):
+        status = None
+    with transaction() as db:
+        found = services.get_period(db, actor=principal, period_id=pid)
+        operations = services.list_operations(db, actor=principal, period_id=pid,
+                                              status=status)
+    return render_template("operations/operations.html", period=found, operations=operations,
+                           status=status)
+
+
+@bp.route("/periods/<int:pid>/operations/new", methods=["GET", "POST"])
+@role_required(Role.LIAISON_OFFICER)
+def register_operation(pid: int) -> str | Response | tuple[str, int]:
+    """Register an operation; conflicts are shown at once on its page."""
+    principal = current_principal()
+    assert principal is not None
+    with transaction(write=False) as db:
+        found = services.get_period(db, actor=principal, period_id=pid)
+    form = OperationForm()
+    if not form.is_submitted():
+        form.time_zone.data = principal.time_zone
+    if form.validate_on_submit():
+        registration, site_rows, target_rows = _registration_from(form, editing=False)
+        problems = _row_problems(form, site_rows, target_rows)
+        if problems:
+            _show_errors(form, problems, site_rows, target_rows)
+        else:
+            try:
+                with transaction() as db:
+                    operation, outcome = services.register_operation(
+                        db, actor=principal, period_id=pid, registration=registration,
+                        blinding_key=_settings().blinding_key.encode(),
+                        base_url=_settings().base_url)
+                    new_conflicts = len(outcome.current)
+            except ValidationFailed as error:
+                _show_errors(form, error.fields, site_rows, target_rows)
+            else:
+                _send_mail_now()
+                message = f"Operation #{operation.id} registered."
+                if new_conflicts:
+                    message += (f" {new_conflicts} conflict{'s' if new_conflicts != 1 else ''}"
+                                " found: both sides have been told whom to call.")
+                flash(message, "success")
+                return redirect(url_for("operations.operation", oid=operation.id))
+    return _operation_page(form, period=found, operation=None)
+
+
+@bp.get("/operations/<int:oid>")
+@role_required(Role.LIAISON_OFFICER, Role.CO_CHAIR, Role.ANALYST)
+def operation(oid: int) -> str:
+    """One operation: in full with its conflicts for its own state, else a summary."""
+    principal = current_principal()
+    assert principal is not None
+    with transaction() as db:
+        found, full = services.get_operation(db, actor=principal, op_id=oid)
+        conflicts = services.operation_conflicts(db, actor=principal, operation=found) \
+            if full else []
+    return render_template("operations/operation.html", operation=found, full=full,
+                           conflicts=conflicts, confirm=ConfirmForm())
+
+
+@bp.route("/operations/<int:oid>/edit", methods=["GET", "POST"])
+@role_required(Role.LIAISON_OFFICER)
+def edit_operation(oid: int) -> str | Response | tuple[str, int]:
+    """Edit an operation; it is re-checked on saving."""
+    principal = current_principal()
+    assert principal is not None
+    with transaction() as db:
+        found, _ = services.get_operation(db, actor=principal, op_id=oid)
+    form = OperationForm()
+    if not form.is_submitted():
+        zone = ZoneInfo(principal.time_zone)
+        form.title.data, form.type.data = found.title, found.type
+        form.lead_agency.data = found.lead_agency
+        form.starts_at.data = found.starts_at.astimezone(zone).replace(tzinfo=None)
+        form.ends_at.data = found.ends_at.astimezone(zone).replace(tzinfo=None)
+        form.time_zone.data = principal.time_zone
+        while len(form.sites.entries) < len(found.sites) + 1:
+            form.sites.append_entry()
+        for row, site in zip(form.sites.entries, found.sites, strict=False):
+            row.form.airport.data = site.iata
+            row.form.name.data = None if site.iata else site.name
+            row.form.lat.data = None if site.iata else site.lat
+            row.form.lon.data = None if site.iata else site.lon
+            row.form.radius_m.data = site.radius_m
+        form.contact_name.data = found.contact_name
+        form.contact_email.data = found.contact_email
+        form.contact_phone.data = found.contact_phone
+    if form.validate_on_submit():
+        registration, site_rows, target_rows = _registration_from(form, editing=True)
+        problems = _row_problems(form, site_rows, target_rows)
+        if problems:
+            _show_errors(form, problems, site_rows, target_rows)
+        else:
+            try:
+                with transaction() as db:
+                    services.update_operation(
+                        db, actor=principal, op_id=oid, registration=registration,
+                        blinding_key=_settings().blinding_key.encode(),
+                        base_url=_settings().base_url)
+            except ValidationFailed as error:
+                _show_errors(form, error.fields, site_rows, target_rows)
+            else:
+                _send_mail_now()
+                flash("Operation saved and re-checked.", "success")
+                return redirect(url_for("operations.operation", oid=oid))
+    return _operation_page(form, period=None, operation=found)
+
+
+@bp.post("/operations/<int:oid>/cancel")
+@role_required(Role.LIAISON_OFFICER)
+def cancel_operation(oid: int) -> Response:
+    """Cancel an operation; its conflicts are cleared and both sides told."""
+    principal = current_principal()
+    assert principal is not None
+    if ConfirmForm().validate_on_submit():
+        with transaction() as db:
+            services.cancel_operation(db, actor=principal, op_id=oid,
+                                      base_url=_settings().base_url)
+        _send_mail_now()
+        flash(f"Operation #{oid} cancelled.", "success")
+    return redirect(url_for("operations.operation", oid=oid))
+
+
+@bp.get("/periods/<int:pid>/conflicts")
+@role_required(Role.LIAISON_OFFICER, Role.CO_CHAIR, Role.ANALYST)
+def conflicts(pid: int) -> str:
+    """The conflicts inbox (NLO), the overview (co-chair) or the counts (analyst)."""
+    principal = current_principal()
+    assert principal is not None
+    status = request.args.get("status") or None
+    if status not in (None, "open", "acknowledged", "resolved", "cleared"):
+        status = None
+    with transaction() as db:
+        found = services.get_period(db, actor=principal, period_id=pid)
+        payload = services.conflicts_for(db, actor=principal, period_id=pid, status=status)
+    return render_template("operations/conflicts.html", period=found, status=status,
+                           conflicts=payload.get("conflicts", []),
+                           counts=payload.get("counts"), confirm=ConfirmForm())
+
+
+@bp.get("/conflicts/<int:cid>")
+@role_required(Role.LIAISON_OFFICER, Role.CO_CHAIR)
+def conflict(cid: int) -> str:
+    """One conflict with its history, and the party's actions."""
+    principal = current_principal()
+    assert principal is not None
+    with transaction() as db:
+        view = services.conflict_detail(db, actor=principal, conflict_id=cid)
+    return render_template("operations/conflict.html", conflict=view, confirm=ConfirmForm(),
+                           resolve_form=ResolveForm())
+
+
+@bp.post("/conflicts/<int:cid>/acknowledge")
+@role_required(Role.LIAISON_OFFICER)
+def acknowledge(cid: int) -> Response:
+    """Acknowledge a conflict."""
+    principal = current_principal()
+    assert principal is not None
+    if ConfirmForm().validate_on_submit():
+        with transaction() as db:
+            services.acknowledge_conflict(db, actor=principal, conflict_id=cid)
+        _send_mail_now()
+        flash(f"Conflict #{cid} acknowledged.", "success")
+    return redirect(request.form.get("next") if request.form.get("next", "").startswith("/")
+                    and not request.form.get("next", "").startswith("//")
+                    else url_for("operations.conflict", cid=cid))
+
+
+@bp.post("/conflicts/<int:cid>/resolve")
+@role_required(Role.LIAISON_OFFICER)
+def resolve(cid: int) -> Response:
+    """Resolve a conflict with a resolution and a note."""
+    principal = current_principal()
+    assert principal is not None
+    form = ResolveForm()
+    if form.validate_on_submit():
+        with transaction() as db:
+            services.resolve_conflict(db, actor=principal, conflict_id=cid,
+                                      resolution=form.resolution.data,
+                                      note=form.note.data or "")
+        _send_mail_now()
+        flash(f"Conflict #{cid} resolved.", "success")
+    return redirect(url_for("operations.conflict", cid=cid))
+
+
+def _send_mail_now() -> None:
+    """Try to send queued e-mail after the commit; failures stay queued."""
+    settings = _settings()
+    if settings.smtp_host:
+        with current_app.extensions["jpa.db"].transaction() as db:
+            notify.deliver_pending(db, host=settings.smtp_host, port=settings.smtp_port,
+                                   sender=settings.mail_from)

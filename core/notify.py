@@ -1,0 +1,111 @@
+"""Notifications: an in-app inbox per user, and e-mail through an outbox when SMTP is set."""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from datetime import datetime
+from email.message import EmailMessage
+
+from sqlalchemy import ForeignKey, Integer, String, Text, func, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from core.db import Base, UTCDateTime, utcnow
+
+log = logging.getLogger(__name__)
+
+
+class Notification(Base):
+    """One message in a user's inbox."""
+
+    __tablename__ = "notifications"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    link: Mapped[str | None] = mapped_column(String(300))
+
+
+class OutboxMail(Base):
+    """An e-mail waiting to be sent; kept until delivered so nothing committed is lost."""
+
+    __tablename__ = "outbox_mail"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    recipient: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(String(500))
+
+
+def notify(session: Session, *, user_id: int | None, email: str | None, subject: str,
+           body: str, link: str | None = None) -> None:
+    """Put a message in the user's inbox and, when an address is known, in the mail outbox."""
+    if user_id is not None:
+        session.add(Notification(user_id=user_id, subject=subject[:200], body=body, link=link))
+    if email:
+        session.add(OutboxMail(recipient=email, subject=subject[:200], body=body))
+
+
+def inbox(session: Session, *, user_id: int, limit: int = 200) -> list[Notification]:
+    """A user's notifications, newest first."""
+    return list(session.scalars(select(Notification).where(Notification.user_id == user_id)
+                                .order_by(Notification.id.desc()).limit(limit)))
+
+
+def unread_count(session: Session, *, user_id: int) -> int:
+    """How many of the user's notifications are unread."""
+    return session.scalar(select(func.count()).select_from(Notification).where(
+        Notification.user_id == user_id, Notification.read_at.is_(None))) or 0
+
+
+def mark_read(session: Session, *, user_id: int, notification_id: int | None = None) -> int:
+    """Mark one (or every) notification of the user read; returns how many changed."""
+    query = select(Notification).where(Notification.user_id == user_id,
+                                       Notification.read_at.is_(None))
+    if notification_id is not None:
+        query = query.where(Notification.id == notification_id)
+    changed = 0
+    for item in session.scalars(query):
+        item.read_at = utcnow()
+        changed += 1
+    return changed
+
+
+def deliver_pending(session: Session, *, host: str | None, port: int, sender: str,
+                    limit: int = 100) -> int:
+    """Send waiting e-mails over SMTP; failures stay queued with their error."""
+    if not host:
+        return 0
+    pending = list(session.scalars(select(OutboxMail).where(OutboxMail.sent_at.is_(None))
+                                   .order_by(OutboxMail.id).limit(limit)))
+    if not pending:
+        return 0
+    sent = 0
+    try:
+        with smtplib.SMTP(host, port, timeout=10) as smtp:
+            for mail in pending:
+                message = EmailMessage()
+                message["From"], message["To"] = sender, mail.recipient
+                message["Subject"] = mail.subject
+                message.set_content(mail.body)
+                mail.attempts += 1
+                try:
+                    smtp.send_message(message)
+                except smtplib.SMTPException as error:
+                    mail.last_error = str(error)[:500]
+                    continue
+                mail.sent_at = utcnow()
+                sent += 1
+    except (OSError, smtplib.SMTPException) as error:
+        log.warning("mail server unreachable: %s", error)
+        for mail in pending:
+            if mail.sent_at is None:
+                mail.last_error = str(error)[:500]
+    return sent

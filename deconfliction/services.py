@@ -1,0 +1,423 @@
+"""The register and conflicts: record an operation's footprint, find and reconcile conflicts.
+
+Callers hand plain data (a `Footprint` with blinded targets, a `Contact`); this package never
+sees an operation's model nor a clear target value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import bindparam, delete, or_, select, text
+from sqlalchemy.orm import Session
+
+from core import audit
+from core.db import utcnow
+from core.errors import Forbidden, InvalidTransition, NotFound
+from core.identity.models import Role
+from core.identity.services import Principal
+from deconfliction.matcher import (
+    DEFAULT_BUFFER,
+    Footprint,
+    Reasons,
+    Site,
+    Target,
+    place_keys,
+    reasons_between,
+)
+from deconfliction.models import (
+    ConflictEvent,
+    ConflictRecord,
+    RegisterEntry,
+    RegisterPlaceKey,
+    RegisterSite,
+    RegisterTarget,
+)
+
+# Two-key advisory locks: (namespace, period id) serialises check-and-insert per period.
+_LOCK_NAMESPACE = 0x4A50
+RESOLUTIONS = ("proceed", "joint", "delay", "cancel")
+
+
+@dataclass(frozen=True)
+class Contact:
+    """Whom the other side should call about an operation."""
+
+    name: str
+    email: str | None
+    phone: str | None
+    user_id: int | None
+
+
+@dataclass
+class CheckOutcome:
+    """What re-checking one operation changed: records created, reopened, updated, cleared."""
+
+    current: list[ConflictRecord] = field(default_factory=list)
+    changed: list[ConflictRecord] = field(default_factory=list)
+
+
+def lock_period(session: Session, period_id: int) -> None:
+    """Serialise registrations of one period (PostgreSQL advisory lock; SQLite's
+    BEGIN IMMEDIATE already holds the database's single write lock)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:ns, :pid)"),
+                        {"ns": _LOCK_NAMESPACE, "pid": period_id})
+
+
+def _footprint(entry: RegisterEntry) -> Footprint:
+    return Footprint(
+        entry.op_id, entry.starts_at, entry.ends_at,
+        tuple(Site(s.lat, s.lon, s.radius_m, s.label) for s in entry.sites),
+        tuple(Target(t.kind, t.blind, t.dob_blind, t.label) for t in entry.targets),
+    )
+
+
+def _store(session: Session, *, period_id: int, state: str, footprint: Footprint,
+           contact: Contact, buffer: timedelta) -> RegisterEntry:
+    entry = session.get(RegisterEntry, footprint.op_id)
+    if entry is None:
+        entry = RegisterEntry(op_id=footprint.op_id, period_id=period_id)
+        session.add(entry)
+    entry.state = state
+    entry.starts_at, entry.ends_at = footprint.starts_at, footprint.ends_at
+    entry.live = True
+    entry.contact_name = contact.name
+    entry.contact_email, entry.contact_phone = contact.email, contact.phone
+    entry.contact_user_id = contact.user_id
+    entry.targets = [RegisterTarget(period_id=period_id, position=i, kind=t.kind, blind=t.blind,
+                                    dob_blind=t.dob_blind, label=t.label)
+                     for i, t in enumerate(footprint.targets)]
+    entry.sites = [RegisterSite(position=i, label=s.label, lat=s.lat, lon=s.lon,
+                                radius_m=s.radius_m) for i, s in enumerate(footprint.sites)]
+    session.execute(delete(RegisterPlaceKey).where(RegisterPlaceKey.op_id == footprint.op_id))
+    session.flush()
+    keys = place_keys(footprint, buffer)
+    if keys:
+        session.execute(RegisterPlaceKey.__table__.insert(),
+                        [{"op_id": footprint.op_id, "key": k, "period_id": period_id}
+                         for k in keys])
+    return entry
+
+
+def _candidates(session: Session, period_id: int, footprint: Footprint,
+                buffer: timedelta) -> list[RegisterEntry]:
+    """Live operations sharing an index key: a blinded target or a place key."""
+    ids: set[int] = set()
+    blinds = sorted({t.blind for t in footprint.targets})
+    if blinds:
+        query = (select(RegisterTarget.op_id)
+                 .join(RegisterEntry, RegisterEntry.op_id == RegisterTarget.op_id)
+                 .where(RegisterTarget.period_id == period_id, RegisterEntry.live.is_(True),
+                        RegisterTarget.blind.in_(bindparam("blinds", expanding=True))))
+        ids.update(session.scalars(query, {"blinds": blinds}))
+    keys = sorted(place_keys(footprint, buffer))
+    for start in range(0, len(keys), 5000):
+        chunk = keys[start:start + 5000]
+        query = (select(RegisterPlaceKey.op_id).distinct()
+                 .where(RegisterPlaceKey.period_id == period_id,
+                        RegisterPlaceKey.key.in_(bindparam("keys", expanding=True))))
+        ids.update(session.scalars(query, {"keys": chunk}))
+    ids.discard(footprint.op_id)
+    if not ids:
+        return []
+    return list(session.scalars(select(RegisterEntry).where(
+        RegisterEntry.op_id.in_(sorted(ids)), RegisterEntry.live.is_(True))))
+
+
+def _reason_rows(reasons: Reasons, a_is_first: bool) -> list[dict[str, str]]:
+    """Reasons as stored, from the side of op_a (the lower id)."""
+    rows: list[dict[str, str]] = []
+    seen: set[tuple[str, ...]] = set()
+    for mine, theirs in reasons.targets:
+        first, second = (mine, theirs) if a_is_first else (theirs, mine)
+        row = {"kind": "target", "target_kind": first.kind, "label_a": first.label,
+               "label_b": second.label}
+        if tuple(row.values()) not in seen:
+            seen.add(tuple(row.values()))
+            rows.append(row)
+    for mine, theirs in reasons.sites:
+        first, second = (mine, theirs) if a_is_first else (theirs, mine)
+        row = {"kind": "location", "label_a": first.label, "label_b": second.label}
+        if tuple(row.values()) not in seen:
+            seen.add(tuple(row.values()))
+            rows.append(row)
+    return rows
+
+
+def _event(session: Session, record: ConflictRecord, action: str,
+           actor: Principal | None = None, note: str | None = None) -> None:
+    session.add(ConflictEvent(conflict_id=record.id, action=action, status=record.status,
+                              actor_id=actor.id if actor else None,
+                              actor_state=actor.state if actor else None, note=note))
+
+
+def _existing(session: Session, op_id: int) -> dict[int, ConflictRecord]:
+    records = session.scalars(select(ConflictRecord).where(
+        or_(ConflictRecord.op_a == op_id, ConflictRecord.op_b == op_id)))
+    return {r.op_b if r.op_a == op_id else r.op_a: r for r in records}
+
+
+def record_and_check(session: Session, *, period_id: int, state: str, footprint: Footprint,
+                     contact: Contact, buffer: timedelta = DEFAULT_BUFFER) -> CheckOutcome:
+    """Store an operation's footprint and reconcile its conflicts, serialised per period."""
+    lock_period(session, period_id)
+    _store(session, period_id=period_id, state=state, footprint=footprint, contact=contact,
+           buffer=buffer)
+    outcome = CheckOutcome()
+    existing = _existing(session, footprint.op_id)
+    now = utcnow()
+    found: set[int] = set()
+    for other in _candidates(session, period_id, footprint, buffer):
+        reasons = reasons_between(footprint, _footprint(other), buffer)
+        if not reasons:
+            continue
+        found.add(other.op_id)
+        a_is_first = footprint.op_id < other.op_id
+        rows = _reason_rows(reasons, a_is_first)
+        record = existing.get(other.op_id)
+        if record is None:
+            record = ConflictRecord(
+                period_id=period_id,
+                op_a=min(footprint.op_id, other.op_id), op_b=max(footprint.op_id, other.op_id),
+                state_a=state if a_is_first else other.state,
+                state_b=other.state if a_is_first else state,
+                status="open", severity=reasons.severity, reasons=rows,
+                detected_at=now, updated_at=now)
+            session.add(record)
+            session.flush()
+            _event(session, record, "detected")
+            audit.record(session, action="conflict.detected", object_type="conflict",
+                         object_id=record.id, actor_username="deconfliction",
+                         details={"severity": record.severity})
+            outcome.changed.append(record)
+        elif record.status == "cleared":
+            record.status, record.severity, record.reasons = "open", reasons.severity, rows
+            record.acknowledged_a = record.acknowledged_b = None
+            record.resolution = record.resolution_note = None
+            record.updated_at = now
+            _event(session, record, "reopened")
+            outcome.changed.append(record)
+        elif record.reasons != rows or record.severity != reasons.severity:
+            record.reasons, record.severity, record.updated_at = rows, reasons.severity, now
+            _event(session, record, "reasons_changed")
+            outcome.changed.append(record)
+        outcome.current.append(record)
+    for other_id, record in existing.items():
+        if other_id not in found and record.status != "cleared":
+            _clear(session, record, now)
+            outcome.changed.append(record)
+    session.flush()
+    return outcome
+
+
+def _clear(session: Session, record: ConflictRecord, now: datetime) -> None:
+    record.status, record.updated_at = "cleared", now
+    _event(session, record, "cleared")
+
+
+def withdraw(session: Session, *, period_id: int, op_id: int) -> CheckOutcome:
+    """An operation left the register (cancelled): its conflicts become cleared."""
+    lock_period(session, period_id)
+    entry = session.get(RegisterEntry, op_id)
+    outcome = CheckOutcome()
+    if entry is None:
+        return outcome
+    entry.live = False
+    session.execute(delete(RegisterPlaceKey).where(RegisterPlaceKey.op_id == op_id))
+    now = utcnow()
+    for record in _existing(session, op_id).values():
+        if record.status != "cleared":
+            _clear(session, record, now)
+            outcome.changed.append(record)
+    session.flush()
+    return outcome
+
+
+def full_rescan(session: Session, *, period_id: int,
+                buffer: timedelta = DEFAULT_BUFFER) -> set[tuple[int, int]]:
+    """Every conflicting pair of the period recomputed from the register through its indexes."""
+    from deconfliction.matcher import Index
+
+    index = Index(buffer)
+    entries = session.scalars(select(RegisterEntry).where(
+        RegisterEntry.period_id == period_id, RegisterEntry.live.is_(True)))
+    for entry in entries:
+        index.add(_footprint(entry))
+    return set(index.all_conflicts())
+
+
+# ---------------------------------------------------------------- views and workflow
+
+
+def _entry(session: Session, op_id: int) -> RegisterEntry | None:
+    return session.get(RegisterEntry, op_id)
+
+
+def party_view(session: Session, record: ConflictRecord, state: str) -> dict[str, Any]:
+    """A conflict as a party sees it: its own side, the counterpart's state and contact."""
+    own_a, own_b = record.state_a == state, record.state_b == state
+    if own_a:
+        own_ids = [record.op_a, record.op_b] if own_b else [record.op_a]
+        side, counterpart_id = "label_a", record.op_b
+    else:
+        own_ids = [record.op_b]
+        side, counterpart_id = "label_b", record.op_a
+    reasons: list[dict[str, str]] = []
+    for row in record.reasons:
+        item = {"kind": row["kind"], "label": row[side]}
+        if row["kind"] == "target":
+            item = {"kind": "target", "target_kind": row["target_kind"], "label": row[side]}
+        if item not in reasons:
+            reasons.append(item)
+    other = _entry(session, counterpart_id)
+    counterpart = {
+        "state": other.state if other else (record.state_b if own_a else record.state_a),
+        "name": other.contact_name if other else "",
+        "email": other.contact_email if other else None,
+        "phone": other.contact_phone if other else None,
+    }
+    acknowledged_by = sorted({s for s, at in ((record.state_a, record.acknowledged_a),
+                                              (record.state_b, record.acknowledged_b)) if at})
+    return {"id": record.id, "period_id": record.period_id, "severity": record.severity,
+            "status": record.status, "reasons": reasons, "operation_ids": own_ids,
+            "counterpart": counterpart, "acknowledged_by": acknowledged_by,
+            "resolution": record.resolution, "resolution_note": record.resolution_note,
+            "detected_at": record.detected_at.isoformat(),
+            "updated_at": record.updated_at.isoformat()}
+
+
+def summary_view(record: ConflictRecord) -> dict[str, Any]:
+    """A conflict as a co-chair sees it: pointers only."""
+    return {"id": record.id, "period_id": record.period_id, "severity": record.severity,
+            "status": record.status,
+            "reason_kinds": sorted({row["kind"] for row in record.reasons}),
+            "operation_ids": [record.op_a, record.op_b],
+            "states": [record.state_a, record.state_b],
+            "detected_at": record.detected_at.isoformat(),
+            "updated_at": record.updated_at.isoformat()}
+
+
+def view_for(session: Session, record: ConflictRecord, actor: Principal) -> dict[str, Any]:
+    """The view the actor's role is entitled to (callers check visibility first)."""
+    if actor.role == Role.LIAISON_OFFICER:
+        return party_view(session, record, actor.state or "")
+    return summary_view(record)
+
+
+def visible_conflicts(session: Session, *, actor: Principal, period_id: int,
+                      status: str | None = None) -> list[ConflictRecord]:
+    """Conflicts of a period the actor may see: NLOs their state's, co-chairs all."""
+    query = select(ConflictRecord).where(ConflictRecord.period_id == period_id)
+    if actor.role == Role.LIAISON_OFFICER:
+        query = query.where(or_(ConflictRecord.state_a == actor.state,
+                                ConflictRecord.state_b == actor.state))
+    elif actor.role != Role.CO_CHAIR:
+        return []
+    if status:
+        query = query.where(ConflictRecord.status == status)
+    return list(session.scalars(query.order_by(ConflictRecord.id)))
+
+
+def conflict_counts(session: Session, *, period_id: int) -> dict[str, Any]:
+    """Counts by status and severity (what an analyst may see)."""
+    records = session.scalars(select(ConflictRecord).where(
+        ConflictRecord.period_id == period_id)).all()
+    by_status: dict[str, int] = {}
+    by_severity: dict[str, int] = {}
+    for record in records:
+        by_status[record.status] = by_status.get(record.status, 0) + 1
+        by_severity[record.severity] = by_severity.get(record.severity, 0) + 1
+    return {"total": len(records), "by_status": by_status, "by_severity": by_severity}
+
+
+def get_party_conflict(session: Session, *, actor: Principal, conflict_id: int,
+                       for_update: bool = False) -> ConflictRecord:
+    """A conflict the actor's state is party to; anything else is NotFound."""
+    query = select(ConflictRecord).where(ConflictRecord.id == conflict_id)
+    if for_update:
+        query = query.with_for_update()
+    if actor.role != Role.LIAISON_OFFICER:
+        raise Forbidden("Only the parties' liaison officers act on a conflict.")
+    record = session.scalar(query)
+    if record is None or actor.state not in (record.state_a, record.state_b):
+        raise NotFound("conflict")
+    return record
+
+
+def acknowledge(session: Session, *, actor: Principal, conflict_id: int) -> ConflictRecord:
+    """A party acknowledges; when both sides have, the conflict is `acknowledged`."""
+    record = get_party_conflict(session, actor=actor, conflict_id=conflict_id, for_update=True)
+    if record.status in ("resolved", "cleared"):
+        raise InvalidTransition(f"The conflict is already {record.status}.")
+    now = utcnow()
+    if actor.state == record.state_a and record.acknowledged_a is None:
+        record.acknowledged_a = now
+    if actor.state == record.state_b and record.acknowledged_b is None:
+        record.acknowledged_b = now
+    if record.acknowledged_a and record.acknowledged_b:
+        record.status = "acknowledged"
+    record.updated_at = now
+    _event(session, record, "acknowledged", actor)
+    audit.record(session, action="conflict.acknowledged", actor=actor, object_type="conflict",
+                 object_id=record.id)
+    return record
+
+
+def resolve(session: Session, *, actor: Principal, conflict_id: int, resolution: str,
+            note: str) -> ConflictRecord:
+    """A party records how the pair will proceed (proceed, joint, delay, cancel)."""
+    record = get_party_conflict(session, actor=actor, conflict_id=conflict_id, for_update=True)
+    if record.status in ("resolved", "cleared"):
+        raise InvalidTransition(f"The conflict is already {record.status}.")
+    now = utcnow()
+    if actor.state == record.state_a and record.acknowledged_a is None:
+        record.acknowledged_a = now
+    if actor.state == record.state_b and record.acknowledged_b is None:
+        record.acknowledged_b = now
+    record.status, record.resolution, record.resolution_note = "resolved", resolution, note
+    record.updated_at = now
+    _event(session, record, "resolved", actor, note)
+    audit.record(session, action="conflict.resolved", actor=actor, object_type="conflict",
+                 object_id=record.id, details={"resolution": resolution})
+    return record
+
+
+def history(session: Session, record: ConflictRecord) -> list[ConflictEvent]:
+    """Every status change of a conflict, oldest first."""
+    return list(session.scalars(select(ConflictEvent).where(
+        ConflictEvent.conflict_id == record.id).order_by(ConflictEvent.id)))
+
+
+def contacts_of(session: Session, record: ConflictRecord) -> list[RegisterEntry]:
+    """Both operations' register entries (for notifying their contact officers)."""
+    return [e for e in (_entry(session, record.op_a), _entry(session, record.op_b)) if e]
+
+
+def current_targets(session: Session, *, op_id: int) -> tuple[Target, ...]:
+    """The blinded targets the register holds for an operation (kept across edits)."""
+    entry = _entry(session, op_id)
+    if entry is None:
+        return ()
+    return tuple(Target(t.kind, t.blind, t.dob_blind, t.label) for t in entry.targets)
+
+
+def conflicts_of_operation(session: Session, *, op_id: int) -> list[ConflictRecord]:
+    """Every conflict record (any status) an operation takes part in."""
+    return list(session.scalars(select(ConflictRecord).where(
+        or_(ConflictRecord.op_a == op_id, ConflictRecord.op_b == op_id))
+        .order_by(ConflictRecord.id)))
+
+
+def get_conflict(session: Session, *, actor: Principal, conflict_id: int) -> ConflictRecord:
+    """One conflict the actor may see (a party's NLO or a co-chair of the period's states)."""
+    record = session.get(ConflictRecord, conflict_id)
+    if record is None:
+        raise NotFound("conflict")
+    if actor.role == Role.LIAISON_OFFICER and actor.state in (record.state_a, record.state_b):
+        return record
+    if actor.role == Role.CO_CHAIR:
+        return record
+    raise NotFound("conflict")
