@@ -15,9 +15,11 @@ def demo() -> None:
     """Seed a demo period modelled on the first Bali Process JPA (idempotent)."""
     database = current_app.extensions["jpa.db"]
     with database.transaction() as session:
-        result = seed_demo(session, policy=current_app.extensions["jpa.identity"])
+        result = seed_demo(session, policy=current_app.extensions["jpa.identity"],
+                           blinding_key=current_app.extensions["jpa.settings"]
+                           .blinding_key.encode())
     click.echo(f"Demo period: {result.period_name} (id {result.period_id}); "
-               f"{result.created_users} new users")
+               f"{result.created_users} new users, {result.created_operations} new operations")
     click.echo("")
     click.echo(f"Demo logins (every password: {DEMO_PASSWORD})")
     click.echo(f"  {'username':<14} {'role':<16} state")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -11,7 +12,7 @@ from sqlalchemy.orm import Session
 from core import audit
 from core.identity.models import User
 from core.identity.services import IdentityPolicy, create_user
-from operations.models import Period, PeriodState
+from operations.models import Operation, Period, PeriodState
 
 DEMO_PERIOD_NAME = "Bali Process Joint Period of Action 2015 (demo)"
 DEMO_PASSWORD = "bali-process-2015"  # noqa: S105 - printed for the demo on purpose
@@ -42,10 +43,12 @@ class DemoResult:
     period_id: int
     period_name: str
     created_users: int
+    created_operations: int = 0
     logins: list[tuple[str, str, str | None]] = field(default_factory=list)
 
 
-def seed_demo(session: Session, *, policy: IdentityPolicy) -> DemoResult:
+def seed_demo(session: Session, *, policy: IdentityPolicy,
+              blinding_key: bytes | None = None) -> DemoResult:
     """Create the demo users and period unless they exist (running it twice changes nothing)."""
     created = 0
     for username, role, state, full_name in DEMO_USERS:
@@ -66,5 +69,85 @@ def seed_demo(session: Session, *, policy: IdentityPolicy) -> DemoResult:
         session.flush()
         audit.record(session, action="period.created", actor_username="demo",
                      object_type="period", object_id=period.id)
+    operations = seed_demo_operations(session, period=period, blinding_key=blinding_key) \
+        if blinding_key else 0
     logins = [(username, role, state) for username, role, state, _ in DEMO_USERS]
-    return DemoResult(period.id, period.name, created, logins)
+    return DemoResult(period.id, period.name, created, operations, logins)
+
+
+def _window(day: int, hours: int, start_hour: int = 8) -> tuple[datetime, datetime]:
+    start = datetime(2015, 9, 28, start_hour, tzinfo=_JAKARTA) + timedelta(days=day)
+    return start, start + timedelta(hours=hours)
+
+
+# (state, title, type, agency, day offset, hours, sites, targets); sites are IATA codes or
+# (name, lat, lon, radius); targets (kind, value, label[, dob]). A few deliberately collide.
+DEMO_OPERATIONS: list[tuple[Any, ...]] = [
+    ("THA", "Suvarnabhumi departure checks", "airport_checks", "Royal Thai Police", 1, 72,
+     ["BKK"], [("phone", "081 234 5678", "Facilitator 'K'"), ("passport", "AA 1234567", "Doc 1")]),
+    ("THA", "Sadao border crossing checks", "transit_hub_checks", "Immigration Bureau", 5, 48,
+     [("Sadao checkpoint", 6.6375, 100.4243, 1500)], [("vehicle", "กข 1234", "Van seen 2015-09")]),
+    ("MYS", "KLIA transit checks", "airport_checks", "Royal Malaysia Police", 2, 96,
+     ["KUL"], []),
+    ("MYS", "Bukit Kayu Hitam checks", "transit_hub_checks", "Immigration Department", 6, 24,
+     [("Bukit Kayu Hitam ICQS", 6.6280, 100.4230, 1000)], []),
+    ("MYS", "Recruitment network", "network_targeting", "Royal Malaysia Police", 0, 24 * 20,
+     [("Kuala Lumpur", 3.1390, 101.6869, 5000)],
+     [("phone", "+66 81 234 5678", "Recruiter A"), ("email", "jobs.abroad@example.org",
+                                                      "Advert mailbox")]),
+    ("IDN", "Soekarno-Hatta checks", "airport_checks", "Indonesian National Police", 1, 48,
+     ["CGK"], []),
+    ("IDN", "Riau islands vessel watch", "network_targeting", "Bakamla", 3, 24 * 10,
+     [("Tanjung Pinang port", 0.9186, 104.4467, 3000)], [("vessel", "IMO 9074729", "KM Bahari")]),
+    ("IDN", "KLIA passengers bound for Jakarta", "airport_checks", "Directorate General of "
+     "Immigration", 3, 24, ["KUL"], []),
+    ("AUS", "Sydney arrivals profiling", "airport_checks", "Australian Border Force", 4, 72,
+     ["SYD"], []),
+    ("AUS", "Maritime people-smuggling venture", "network_targeting", "AFP", 0, 24 * 25,
+     [("Darwin", -12.4634, 130.8456, 10000)],
+     [("vessel", "9074729", "Vessel of interest 3"), ("iban", "GB82 WEST 1234 5698 7654 32",
+                                                       "Payments account")]),
+    ("NZL", "Auckland departure checks", "airport_checks", "New Zealand Police", 2, 48,
+     ["AKL"], []),
+    ("LKA", "Colombo airport checks", "airport_checks", "Sri Lanka Police CID", 3, 72,
+     ["CMB"], [("person", "Kumara Perera", "Broker P", "1975-04-12")]),
+    ("MDV", "Malé airport checks", "airport_checks", "Maldives Police Service", 3, 48,
+     ["MLE"], []),
+    ("MDV", "Resort workplace inspections", "workplace_inspections", "Labour Relations Authority",
+     8, 72, [("Hulhumalé worksites", 4.2110, 73.5400, 2000)],
+     [("person", "PERERA, Kumara", "Recruiter from LKA", "1975-04-12")]),
+    ("PHL", "NAIA departure checks", "airport_checks", "Bureau of Immigration", 1, 72,
+     ["MNL"], []),
+    ("PHL", "Manila port transit checks", "transit_hub_checks", "Philippine Coast Guard", 9, 48,
+     [("Manila North Harbor", 14.6090, 120.9570, 1500)], []),
+]
+
+
+def seed_demo_operations(session: Session, *, period: Period, blinding_key: bytes) -> int:
+    """Register the demo operations once, through the service layer, as each state's NLO."""
+    from core.identity.services import Principal
+    from operations import services
+
+    if session.scalar(select(Operation.id).where(Operation.period_id == period.id).limit(1)):
+        return 0
+    officers = {user.state: user for user in session.scalars(
+        select(User).where(User.role == "liaison_officer", User.username.like("nlo.%")))}
+    count = 0
+    for state, title, kind, agency, day, hours, sites, targets in DEMO_OPERATIONS:
+        officer = officers.get(state)
+        if officer is None:
+            continue
+        starts_at, ends_at = _window(day, hours)
+        locations = [services.LocationData(site=s) if isinstance(s, str) else
+                     services.LocationData(name=s[0], lat=s[1], lon=s[2], radius_m=s[3])
+                     for s in sites]
+        target_data = [services.TargetData(kind=t[0], value=t[1], label=t[2],
+                                           dob=t[3] if len(t) > 3 else None) for t in targets]
+        services.register_operation(
+            session, actor=Principal.of(officer, "demo"), period_id=period.id,
+            registration=services.Registration(
+                title=title, type=kind, lead_agency=agency, starts_at=starts_at,
+                ends_at=ends_at, locations=locations, targets=target_data),
+            blinding_key=blinding_key)
+        count += 1
+    return count
