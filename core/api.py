@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from flask import Flask, Response, current_app, g, jsonify, request
@@ -126,12 +127,26 @@ def make_api_blueprint(name: str, import_name: str, *, tag: str) -> APIBlueprint
                         abp_security=BEARER)
 
 
+def _mark_public_operations(app: Flask, document: dict[str, Any]) -> dict[str, Any]:
+    """Document public endpoints with `security: []`: flask-openapi3 adds the blueprint's
+    bearer requirement to every route, even one declared with `security=[]`."""
+    paths = document.get("paths", {})
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint not in PUBLIC_ENDPOINTS:
+            continue
+        path = re.sub(r"<([^<:]+:)?", "{", rule.rule).replace(">", "}")
+        for method, operation in paths.get(path, {}).items():
+            if method.upper() in (rule.methods or ()) and isinstance(operation, dict):
+                operation["security"] = []
+    return document
+
+
 def init_app(app: Flask) -> None:
     """Install the API's authentication hook and the OpenAPI document route."""
     app.before_request(_api_before_request)
 
     def openapi_document() -> Response:
-        return jsonify(app.api_doc)  # type: ignore[attr-defined]
+        return jsonify(_mark_public_operations(app, app.api_doc))  # type: ignore[attr-defined]
 
     app.add_url_rule(f"{API_PREFIX}/openapi.json", "openapi_document", openapi_document)
     public("openapi_document")

@@ -63,7 +63,9 @@ def get_state(code: str, *, field: str = "state") -> State:
     """The state for an alpha-3 code; an unknown code is a validation error naming `field`."""
     state = all_states().get(code.upper() if isinstance(code, str) else "")
     if state is None or code != state.code:
-        raise ValidationFailed({field: f"unknown state code {code!r}; use ISO 3166-1 alpha-3"})
+        # The submitted value is never echoed back (core.api's rule for validation errors).
+        raise ValidationFailed({field: "unknown state code; use an ISO 3166-1 alpha-3 code in "
+                                       "capitals, e.g. NZL"})
     return state
 
 
@@ -76,5 +78,6 @@ def known_time_zones() -> frozenset[str]:
 def check_time_zone(name: str, *, field: str = "time_zone") -> ZoneInfo:
     """The zone for an IANA name, or a validation error naming `field`."""
     if name not in known_time_zones():
-        raise ValidationFailed({field: f"unknown time zone {name!r}; use an IANA name"})
+        raise ValidationFailed({field: "unknown time zone; use an IANA name, "
+                                       "e.g. Pacific/Auckland"})
     return ZoneInfo(name)

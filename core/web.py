@@ -15,6 +15,7 @@ from flask import Flask, Response, current_app, g, jsonify, render_template, req
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
+from werkzeug.routing import IntegerConverter, Map
 
 from core import audit
 from core.db import get_database, transaction
@@ -35,6 +36,18 @@ CONTENT_SECURITY_POLICY = (
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
+
+# Ids are 32-bit INTEGER columns (PostgreSQL): a larger number in a URL is no id at all.
+MAX_ID = 2**31 - 1
+
+
+class BoundedIntegerConverter(IntegerConverter):
+    """`<int:...>` capped at MAX_ID, so an absurd id is a 404 instead of a database error."""
+
+    def __init__(self, url_map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
+
 
 csrf = CSRFProtect()
 login_manager = LoginManager()
@@ -211,6 +224,7 @@ def _template_context() -> dict[str, Any]:
 
 def init_app(app: Flask) -> None:
     """Wire the web shell into the application."""
+    app.url_map.converters["int"] = BoundedIntegerConverter  # before any route is added
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False  # checked in _before_request, outside /api/
     app.config["WTF_CSRF_TIME_LIMIT"] = None  # the token lives as long as the session
     csrf.init_app(app)

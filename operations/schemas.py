@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, EmailStr, Field, model_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    EmailStr,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from core.schemas import RequestModel
 from operations.models import Operation, Period
 from operations.phase import Phase
 
-StateCode = Field(min_length=3, max_length=3, description="ISO 3166-1 alpha-3")
+StateCode = Annotated[str, StringConstraints(min_length=3, max_length=3),
+                     Field(description="ISO 3166-1 alpha-3, e.g. NZL")]
 
 
 class PeriodCreate(RequestModel):
@@ -21,8 +29,8 @@ class PeriodCreate(RequestModel):
     name: str = Field(min_length=1, max_length=200)
     starts_at: AwareDatetime
     ends_at: AwareDatetime
-    states: list[str] = Field(min_length=1, max_length=250)
-    co_chairs: list[str] = Field(default_factory=list, max_length=250)
+    states: list[StateCode] = Field(min_length=1, max_length=250)
+    co_chairs: list[StateCode] = Field(default_factory=list, max_length=250)
 
 
 class PeriodPath(BaseModel):
@@ -156,12 +164,17 @@ class OperationQuery(BaseModel):
     status: Literal["planned", "active", "completed", "cancelled"] | None = None
 
 
+def _utc(moment: datetime) -> str:
+    """ISO 8601 in UTC, so a response reads the same whether just written or read back."""
+    return moment.astimezone(UTC).isoformat()
+
+
 def operation_full(operation: Operation) -> dict[str, object]:
     """An operation as its own state sees it: every registration field, targets as kind+label."""
     return {
         "id": operation.id, "period_id": operation.period_id, "state": operation.owner_state,
         "title": operation.title, "type": operation.type, "lead_agency": operation.lead_agency,
-        "starts_at": operation.starts_at.isoformat(), "ends_at": operation.ends_at.isoformat(),
+        "starts_at": _utc(operation.starts_at), "ends_at": _utc(operation.ends_at),
         "status": operation.status(),
         "locations": [{"name": s.name, "lat": s.lat, "lon": s.lon, "radius_m": s.radius_m,
                        **({"site": s.iata} if s.iata else {})} for s in operation.sites],
@@ -169,8 +182,8 @@ def operation_full(operation: Operation) -> dict[str, object]:
         "contact": ({"name": operation.contact_name, "email": operation.contact_email,
                      "phone": operation.contact_phone} if operation.contact_name else None),
         "registered_by": operation.registered_by,
-        "created_at": operation.created_at.isoformat(),
-        "updated_at": operation.updated_at.isoformat(),
+        "created_at": _utc(operation.created_at),
+        "updated_at": _utc(operation.updated_at),
     }
 
 
@@ -178,8 +191,8 @@ def operation_summary(operation: Operation) -> dict[str, object]:
     """An operation as co-chairs and analysts see it: who, what kind, when, status."""
     return {"id": operation.id, "period_id": operation.period_id,
             "state": operation.owner_state, "type": operation.type,
-            "status": operation.status(), "starts_at": operation.starts_at.isoformat(),
-            "ends_at": operation.ends_at.isoformat()}
+            "status": operation.status(), "starts_at": _utc(operation.starts_at),
+            "ends_at": _utc(operation.ends_at)}
 
 
 class ConflictPath(BaseModel):

@@ -368,7 +368,9 @@ def issue_token(session: Session, *, policy: IdentityPolicy, user: User,
     jti = uuid.uuid4().hex
     claims = {
         "sub": str(user.id),
-        "iat": int(moment.timestamp()),
+        # Sub-second `iat` (a NumericDate may be fractional, RFC 7519 §2): a token issued in
+        # the same second as, but before, a password change must still be refused.
+        "iat": moment.timestamp(),
         "exp": int(moment.timestamp()) + lifetime,
         "aud": TOKEN_AUDIENCE,
         "iss": policy.token_issuer,
@@ -399,7 +401,10 @@ def authenticate_token(session: Session, *, policy: IdentityPolicy, token: str) 
     user = session.get(User, user_id)
     if user is None or user.disabled:
         raise Unauthenticated("Invalid token: the account is disabled.")
-    if claims["iat"] < int(user.tokens_valid_after.timestamp()):
+    issued_at = claims["iat"]
+    if isinstance(issued_at, bool) or not isinstance(issued_at, int | float):
+        raise Unauthenticated("Invalid token: bad issued-at time.")
+    if issued_at < user.tokens_valid_after.timestamp():
         raise Unauthenticated("Invalid token: it was issued before a password change.")
     if session.get(RevokedToken, str(claims["jti"])) is not None:
         raise Unauthenticated("Invalid token: it was revoked.")
