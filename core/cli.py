@@ -11,7 +11,7 @@ import click
 from alembic import command as alembic_command
 from alembic.config import Config as AlembicConfig
 from flask import Flask, current_app
-from flask.cli import FlaskGroup
+from flask.cli import AppGroup, FlaskGroup
 
 from core import audit
 from core.errors import DomainError
@@ -43,7 +43,8 @@ def _settings_url() -> str:
     return current_app.extensions["jpa.settings"].database_url
 
 
-@click.group("db", help="Change the schema (Alembic migrations; the only way it changes).")
+@click.group("db", cls=AppGroup,
+             help="Change the schema (Alembic migrations; the only way it changes).")
 def db_group() -> None:
     """Database commands."""
 
@@ -64,7 +65,7 @@ def db_downgrade(revision: str) -> None:
     click.echo(f"database at {revision}")
 
 
-@click.group("users", help="Manage accounts.")
+@click.group("users", cls=AppGroup, help="Manage accounts.")
 def users_group() -> None:
     """User commands."""
 
@@ -112,7 +113,7 @@ def serve(host: str, port: int, workers: int) -> None:
     os.execv(sys.executable, arguments)  # noqa: S606 - replaces this process by gunicorn
 
 
-@click.group("audit", help="The audit trail.")
+@click.group("audit", cls=AppGroup, help="The audit trail.")
 def audit_group() -> None:
     """Audit commands."""
 

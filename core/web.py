@@ -11,7 +11,18 @@ from functools import wraps
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from flask import Flask, Response, current_app, g, jsonify, render_template, request
+from flask import (
+    Flask,
+    Response,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
@@ -126,6 +137,17 @@ def _load_principal(raw_token: str) -> Principal | None:
     return check.principal
 
 
+def _unauthorized() -> Response:
+    """Send a visitor to the login page, saying why when their session just ended."""
+    if g.get("session_expired"):
+        flash("Your session ended (30 minutes without activity, or 12 hours in all). "
+              "Please log in again.", "info")
+    else:
+        flash(login_manager.login_message, "info")
+    target = request.full_path if request.query_string else request.path
+    return redirect(url_for("identity.login", next=target))
+
+
 def _error_payload(status: int, code: str, message: str,
                    fields: dict[str, str] | None = None) -> dict[str, Any]:
     body: dict[str, Any] = {"code": code, "message": message, "fields": fields or {}}
@@ -234,6 +256,7 @@ def init_app(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = None  # sessions are revocable on the server instead
     login_manager.user_loader(_load_principal)
+    login_manager.unauthorized_handler(_unauthorized)
     app.before_request(_before_request)
     app.after_request(_after_request)
     app.register_error_handler(DomainError, _handle_domain_error)

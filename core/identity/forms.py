@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from core.identity.models import Role
@@ -40,7 +40,7 @@ class UserCreateForm(FlaskForm):
     email = EmailField("E-mail", validators=[Optional(), Length(max=254)])
     phone = StringField("Phone", validators=[Optional(), Length(max=40)],
                         description="International format, e.g. +64 4 123 4567")
-    role = SelectField("Role", choices=[(r.value, r.label) for r in Role])
+    role = SelectField("Role", choices=[SelectChoice(r.value, r.label) for r in Role])
     state = StringField("State", validators=[Optional(), Length(min=3, max=3)],
                         description="ISO 3166-1 alpha-3 code, e.g. NZL; required for "
                                     "co-chairs and national liaison officers",

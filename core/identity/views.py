@@ -8,7 +8,6 @@ from flask import (
     Blueprint,
     current_app,
     flash,
-    g,
     redirect,
     render_template,
     request,
@@ -72,8 +71,6 @@ def login() -> str | Response:
             return redirect(_safe_next(request.args.get("next")))
         refused = True
     status = 401 if refused else 200
-    if g.get("session_expired"):
-        flash("Your session ended. Please log in again.", "info")
     return render_template("core/login.html", form=form, refused=refused,
                            message=services.LOGIN_REFUSED_MESSAGE), status  # type: ignore[return-value]
 
@@ -113,7 +110,8 @@ def change_password() -> str | Response:
             flash("Password changed. Every session has ended: log in with the new password.",
                   "info")
             return redirect(url_for("identity.login"))
-    return render_template("core/password.html", form=form)
+    status = 422 if form.errors else 200
+    return render_template("core/password.html", form=form), status  # type: ignore[return-value]
 
 
 @bp.route("/admin/users", methods=["GET", "POST"])
