@@ -9,6 +9,7 @@ from wtforms import (
     FloatField,
     Form,
     FormField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -42,19 +43,23 @@ def split_codes(text: str | None) -> list[str]:
     return [part.upper() for part in (text or "").replace(",", " ").split() if part]
 
 
-OPERATION_TYPE_CHOICES = [
+OPERATION_TYPE_CHOICES = [SelectChoice(value, label) for value, label in (
     ("airport_checks", "Airport checks"),
     ("transit_hub_checks", "Transit-hub checks"),
     ("workplace_inspections", "Workplace inspections"),
     ("network_targeting", "Network targeting"),
     ("other", "Other"),
-]
-TARGET_KIND_CHOICES = [
+)]
+TARGET_KIND_CHOICES = [SelectChoice(value, label) for value, label in (
     ("", "— choose —"), ("phone", "Phone number"), ("passport", "Passport"),
     ("id_document", "Identity document"), ("vehicle", "Vehicle plate"), ("person", "Person"),
     ("organisation", "Organisation"), ("vessel", "Vessel (IMO number)"), ("email", "E-mail"),
     ("iban", "Bank account (IBAN)"), ("other", "Other"),
-]
+)]
+RESOLUTION_CHOICES = [SelectChoice(value, label) for value, label in (
+    ("proceed", "Proceed as planned"), ("joint", "Work jointly"),
+    ("delay", "Delay one operation"), ("cancel", "Cancel one operation"),
+)]
 
 
 class SiteRow(Form):
@@ -114,7 +119,5 @@ class OperationForm(FlaskForm):
 class ResolveForm(FlaskForm):
     """How the parties will proceed."""
 
-    resolution = SelectField("Resolution", choices=[
-        ("proceed", "Proceed as planned"), ("joint", "Work jointly"),
-        ("delay", "Delay one operation"), ("cancel", "Cancel one operation")])
+    resolution = SelectField("Resolution", choices=RESOLUTION_CHOICES)
     note = TextAreaField("Note", validators=[Optional(), Length(max=2000)])

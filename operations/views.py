@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
@@ -209,7 +210,7 @@ def register_operation(pid: int) -> str | Response | tuple[str, int]:
     principal = current_principal()
     assert principal is not None
     with transaction(write=False) as db:
-        found = services.get_period(db, actor=principal, period_id=pid)
+        period_name = services.get_period(db, actor=principal, period_id=pid).name
     form = OperationForm()
     if not form.is_submitted():
         form.time_zone.data = principal.time_zone
@@ -236,7 +237,9 @@ def register_operation(pid: int) -> str | Response | tuple[str, int]:
                                 " found: both sides have been told whom to call.")
                 flash(message, "success")
                 return redirect(url_for("operations.operation", oid=operation.id))
-    return _operation_page(form, period=found, operation=None)
+    # Plain values: a failed save rolls back the session, which expires loaded objects.
+    return _operation_page(form, period=SimpleNamespace(id=pid, name=period_name),
+                           operation=None)
 
 
 @bp.get("/operations/<int:oid>")
@@ -261,6 +264,8 @@ def edit_operation(oid: int) -> str | Response | tuple[str, int]:
     assert principal is not None
     with transaction() as db:
         found, _ = services.get_operation(db, actor=principal, op_id=oid)
+    snapshot = SimpleNamespace(id=found.id, targets=[
+        SimpleNamespace(kind=t.kind, label=t.label) for t in found.targets])
     form = OperationForm()
     if not form.is_submitted():
         zone = ZoneInfo(principal.time_zone)
@@ -298,7 +303,7 @@ def edit_operation(oid: int) -> str | Response | tuple[str, int]:
                 _send_mail_now()
                 flash("Operation saved and re-checked.", "success")
                 return redirect(url_for("operations.operation", oid=oid))
-    return _operation_page(form, period=None, operation=found)
+    return _operation_page(form, period=None, operation=snapshot)
 
 
 @bp.post("/operations/<int:oid>/cancel")
@@ -353,7 +358,8 @@ def acknowledge(cid: int) -> Response:
     assert principal is not None
     if ConfirmForm().validate_on_submit():
         with transaction() as db:
-            services.acknowledge_conflict(db, actor=principal, conflict_id=cid)
+            services.acknowledge_conflict(db, actor=principal, conflict_id=cid,
+                                          base_url=_settings().base_url)
         _send_mail_now()
         flash(f"Conflict #{cid} acknowledged.", "success")
     return redirect(request.form.get("next") if request.form.get("next", "").startswith("/")
@@ -372,7 +378,8 @@ def resolve(cid: int) -> Response:
         with transaction() as db:
             services.resolve_conflict(db, actor=principal, conflict_id=cid,
                                       resolution=form.resolution.data,
-                                      note=form.note.data or "")
+                                      note=form.note.data or "",
+                                      base_url=_settings().base_url)
         _send_mail_now()
         flash(f"Conflict #{cid} resolved.", "success")
     return redirect(url_for("operations.conflict", cid=cid))
