@@ -1,0 +1,114 @@
+"""Operation and conflict pages keep need-to-know: every page, every role."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from core.identity.services import Principal
+from operations import services as operations
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def world(app, accounts):
+    """A period of THA, MYS and NZL; THA and MYS register operations sharing a phone."""
+    admin = accounts.create("adm", "admin")
+    users = {
+        "tha": accounts.create("nlo.tha", "liaison_officer", "THA", full_name="Somchai"),
+        "mys": accounts.create("nlo.mys", "liaison_officer", "MYS", full_name="Aisyah"),
+        "nzl": accounts.create("nlo.nzl", "liaison_officer", "NZL"),
+        "co": accounts.create("co.nzl", "co_chair", "NZL"),
+        "an": accounts.create("ana", "analyst"),
+    }
+    now = datetime.now(UTC)
+    key = app.extensions["jpa.settings"].blinding_key.encode()
+    with app.extensions["jpa.db"].transaction() as session:
+        period = operations.create_period(
+            session, actor=Principal.of(admin, "x"), name="P", starts_at=now,
+            ends_at=now + timedelta(days=20), states=["THA", "MYS", "NZL"], co_chairs=["NZL"])
+        ops = {}
+        for who, phone, title, label in (("tha", "081 234 5678", "Secret Thai title", "Thai K"),
+                                         ("mys", "+66 81 234 5678", "Secret KL title", "MY R")):
+            op, outcome = operations.register_operation(
+                session, actor=Principal.of(users[who], "x"), period_id=period.id,
+                registration=operations.Registration(
+                    title=title, type="network_targeting", lead_agency="Agency " + who,
+                    starts_at=now + timedelta(days=1), ends_at=now + timedelta(days=2),
+                    locations=[operations.LocationData(site="BKK" if who == "tha" else "KUL")],
+                    targets=[operations.TargetData(kind="phone", value=phone, label=label)]),
+                blinding_key=key)
+            ops[who] = op.id
+        conflict_id = outcome.current[0].id
+    return {"period": period.id, "ops": ops, "conflict": conflict_id}
+
+
+def _as(app, web_cls, username):
+    browser = web_cls(app.test_client())
+    assert browser.login(username, PASSWORD).status_code == 302
+    return browser.client
+
+
+def test_owner_sees_full_detail_and_whom_to_call(app, web, world):
+    client = _as(app, type(web), "nlo.tha")
+    page = client.get(f"/operations/{world['ops']['tha']}").get_data(as_text=True)
+    assert "Secret Thai title" in page and "Thai K" in page
+    assert "Aisyah" in page  # the counterpart's contact officer
+    assert "Secret KL title" not in page and "MY R" not in page and "Agency mys" not in page
+    assert "234 5678" not in page
+
+
+@pytest.mark.parametrize("path", ["/operations/{mys}", "/operations/{mys}/edit",
+                                  "/conflicts/999999"])
+def test_another_states_operation_is_not_found(app, web, world, path):
+    client = _as(app, type(web), "nlo.tha")
+    url = path.format(mys=world["ops"]["mys"])
+    assert client.get(url).status_code == 404
+
+
+def test_a_state_outside_the_conflict_cannot_open_it(app, web, world):
+    client = _as(app, type(web), "nlo.nzl")
+    assert client.get(f"/conflicts/{world['conflict']}").status_code == 404
+    assert client.get(f"/operations/{world['ops']['tha']}").status_code == 404
+    listing = client.get(f"/periods/{world['period']}/conflicts").get_data(as_text=True)
+    assert "No conflicts" in listing
+
+
+def test_co_chair_sees_pointers_only(app, web, world):
+    client = _as(app, type(web), "co.nzl")
+    page = client.get(f"/periods/{world['period']}/conflicts").get_data(as_text=True)
+    assert "THA \u2013 MYS" in page and "target" in page
+    for secret in ("Thai K", "MY R", "Secret Thai title", "Aisyah", "Somchai"):
+        assert secret not in page
+    detail = client.get(f"/operations/{world['ops']['tha']}").get_data(as_text=True)
+    assert "Secret Thai title" not in detail and "Agency tha" not in detail
+    assert "Network targeting" in detail
+
+
+def test_analyst_sees_counts_and_admin_is_refused(app, web, world):
+    analyst = _as(app, type(web), "ana")
+    page = analyst.get(f"/periods/{world['period']}/conflicts").get_data(as_text=True)
+    assert "counts only" in page and "THA" not in page.split("<main")[1].split("Total")[0]
+    assert analyst.get(f"/conflicts/{world['conflict']}").status_code == 403
+    admin = _as(app, type(web), "adm")
+    assert admin.get(f"/periods/{world['period']}/operations").status_code == 403
+    assert admin.get(f"/operations/{world['ops']['tha']}").status_code == 403
+
+
+def test_party_acknowledges_and_resolves_through_the_pages(app, web, world, csrf_of):
+    client = _as(app, type(web), "nlo.mys")
+    page = client.get(f"/conflicts/{world['conflict']}").get_data(as_text=True)
+    token = csrf_of(page)
+    response = client.post(f"/conflicts/{world['conflict']}/acknowledge",
+                           data={"csrf_token": token})
+    assert response.status_code == 302
+    response = client.post(f"/conflicts/{world['conflict']}/resolve",
+                           data={"csrf_token": token, "resolution": "joint",
+                                 "note": "joint desk at KUL"})
+    page = client.get(f"/conflicts/{world['conflict']}").get_data(as_text=True)
+    assert "Resolved" in page and "joint desk at KUL" in page and "by MYS" in page
+    # Without the CSRF token nothing changes.
+    other = _as(app, type(web), "nlo.tha")
+    assert other.post(f"/conflicts/{world['conflict']}/acknowledge").status_code == 400
