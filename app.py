@@ -20,8 +20,8 @@ from core.identity.services import IdentityPolicy
 from core.settings import Settings, load_settings
 
 CORE_DIR = Path(__file__).resolve().parent / "core"
-MODEL_MODULES = ("core.audit", "core.identity.models", "core.notify", "deconfliction.models",
-                 "operations.models")
+MODEL_MODULES = ("core.audit", "core.identity.models", "core.notify", "core.idempotency",
+                 "core.scheduler", "deconfliction.models", "operations.models")
 
 
 def load_models() -> MetaData:

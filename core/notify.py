@@ -109,3 +109,4 @@ def deliver_pending(session: Session, *, host: str | None, port: int, sender: st
             if mail.sent_at is None:
                 mail.last_error = str(error)[:500]
     return sent
+

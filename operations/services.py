@@ -400,7 +400,10 @@ def get_operation(session: Session, *, actor: Principal, op_id: int) -> tuple[Op
     if actor.role == Role.LIAISON_OFFICER and operation.owner_state == actor.state:
         full = True
     elif actor.role in SEES_OPERATION_SUMMARIES:
-        get_period(session, actor=actor, period_id=operation.period_id)
+        try:
+            get_period(session, actor=actor, period_id=operation.period_id)
+        except NotFound:  # the same answer as a missing id, so that ids cannot be probed
+            raise NotFound("operation") from None
         full = False
     else:
         raise NotFound("operation")
@@ -486,7 +489,10 @@ def conflicts_for(session: Session, *, actor: Principal, period_id: int,
 def _visible_conflict(session: Session, actor: Principal, conflict_id: int) -> ConflictRecord:
     record = deconfliction.get_conflict(session, actor=actor, conflict_id=conflict_id)
     if actor.role == Role.CO_CHAIR:
-        get_period(session, actor=actor, period_id=record.period_id)
+        try:
+            get_period(session, actor=actor, period_id=record.period_id)
+        except NotFound:  # the same answer as a missing id, so that ids cannot be probed
+            raise NotFound("conflict") from None
     return record
 
 
@@ -503,18 +509,18 @@ def conflict_detail(session: Session, *, actor: Principal, conflict_id: int) -> 
     return view
 
 
-def acknowledge_conflict(session: Session, *, actor: Principal,
-                         conflict_id: int) -> dict[str, object]:
+def acknowledge_conflict(session: Session, *, actor: Principal, conflict_id: int,
+                         base_url: str = "") -> dict[str, object]:
     """A party acknowledges; both parties are told of the change."""
     record = deconfliction.acknowledge(session, actor=actor, conflict_id=conflict_id)
-    notify_changes(session, [record], base_url="")
+    notify_changes(session, [record], base_url=base_url)
     return deconfliction.party_view(session, record, actor.state or "")
 
 
 def resolve_conflict(session: Session, *, actor: Principal, conflict_id: int,
-                     resolution: str, note: str) -> dict[str, object]:
+                     resolution: str, note: str, base_url: str = "") -> dict[str, object]:
     """A party resolves; both parties are told of the change."""
     record = deconfliction.resolve(session, actor=actor, conflict_id=conflict_id,
                                    resolution=resolution, note=note)
-    notify_changes(session, [record], base_url="")
+    notify_changes(session, [record], base_url=base_url)
     return deconfliction.party_view(session, record, actor.state or "")

@@ -1,0 +1,73 @@
+"""Idempotency-Key: the same key and body again returns the first response, storing nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from core.db import Base, UTCDateTime, utcnow
+from core.errors import ValidationFailed
+
+MAX_KEY_LENGTH = 255
+
+
+class IdempotentResponse(Base):
+    """The first response to a request sent with an Idempotency-Key, per user and key."""
+
+    __tablename__ = "idempotent_responses"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    key: Mapped[str] = mapped_column(String(MAX_KEY_LENGTH), primary_key=True)
+    endpoint: Mapped[str] = mapped_column(String(200))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    status: Mapped[int] = mapped_column(Integer)
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+@dataclass(frozen=True)
+class Replay:
+    """A stored first response."""
+
+    status: int
+    body: Any
+
+
+def request_hash(endpoint: str, payload: Any) -> str:
+    """A stable hash of what was asked: the endpoint and the JSON body."""
+    material = json.dumps([endpoint, payload], sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(material.encode()).hexdigest()
+
+
+def check_key(key: str) -> str:
+    """A usable key, or a validation error naming the header."""
+    key = key.strip()
+    if not key or len(key) > MAX_KEY_LENGTH:
+        raise ValidationFailed({"Idempotency-Key": f"give 1 to {MAX_KEY_LENGTH} characters"})
+    return key
+
+
+def find_replay(session: Session, *, user_id: int, key: str, endpoint: str,
+                payload: Any) -> Replay | None:
+    """The first response for this key; another body under the same key is refused."""
+    stored = session.get(IdempotentResponse, (user_id, key))
+    if stored is None:
+        return None
+    if stored.request_hash != request_hash(endpoint, payload):
+        raise ValidationFailed({"Idempotency-Key": "already used with a different request"})
+    return Replay(stored.status, json.loads(stored.body))
+
+
+def remember(session: Session, *, user_id: int, key: str, endpoint: str, payload: Any,
+             status: int, body: Any) -> None:
+    """Store the first response under the key, in the same transaction as the write."""
+    session.add(IdempotentResponse(user_id=user_id, key=key, endpoint=endpoint,
+                                   request_hash=request_hash(endpoint, payload), status=status,
+                                   body=json.dumps(body, sort_keys=True)))
