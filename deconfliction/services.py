@@ -421,3 +421,19 @@ def get_conflict(session: Session, *, actor: Principal, conflict_id: int) -> Con
     if actor.role == Role.CO_CHAIR:
         return record
     raise NotFound("conflict")
+
+
+def conflicts_by_status_and_age(session: Session, *, period_id: int,
+                                now: datetime | None = None) -> dict[str, dict[str, int]]:
+    """Counts per status and age band (since detection): what a dashboard may show anyone."""
+    moment = now or utcnow()
+    bands = (("under 24 h", timedelta(hours=24)), ("1 to 3 days", timedelta(days=3)),
+             ("over 3 days", timedelta.max))
+    result: dict[str, dict[str, int]] = {}
+    for status, detected_at in session.execute(select(
+            ConflictRecord.status, ConflictRecord.detected_at).where(
+            ConflictRecord.period_id == period_id)):
+        age = moment - detected_at
+        band = next(name for name, limit in bands if age < limit)
+        result.setdefault(status, {name: 0 for name, _ in bands})[band] += 1
+    return result

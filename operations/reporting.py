@@ -15,6 +15,7 @@ from core.errors import AlreadyExists, Forbidden, InvalidTransition, NotFound, V
 from core.identity.models import Role
 from core.identity.services import Principal, require_role
 from core.states import get_state
+from deconfliction.services import conflicts_by_status_and_age
 from operations.indicators import DEFAULT_INDICATORS, IndicatorDef
 from operations.models import (
     Operation,
@@ -366,3 +367,54 @@ def states_without_report(session: Session, *, period: Period, on_date: date,
         Report.period_id == period.id, Report.date == on_date,
         Report.retracted_at.is_(None))))
     return [s for s in states if s not in reported]
+
+
+def operations_by_type_and_state(session: Session, *, period: Period) -> dict[str, dict[str, int]]:
+    """Live operations counted per state and type (summary level: no titles, no targets)."""
+    counts: dict[str, dict[str, int]] = {}
+    for state, kind, number in session.execute(
+            select(Operation.owner_state, Operation.type, func.count())
+            .where(Operation.period_id == period.id, Operation.cancelled.is_(False))
+            .group_by(Operation.owner_state, Operation.type)):
+        counts.setdefault(state, {})[kind] = int(number)
+    return counts
+
+
+def dashboard(session: Session, *, actor: Principal, period_id: int,
+              now: datetime | None = None) -> dict[str, object]:
+    """Everything the co-chairs' and analysts' dashboard shows, in one read."""
+    require_role(actor, Role.CO_CHAIR, Role.ANALYST, Role.ADMIN)
+    period = get_period(session, actor=actor, period_id=period_id)
+    moment = now or utcnow()
+    return {
+        "period": period,
+        "indicators": catalogue(session, period.id),
+        "totals": totals(session, actor=actor, period_id=period.id),
+        "completeness": completeness(session, actor=actor, period_id=period.id, now=moment),
+        "operations": operations_by_type_and_state(session, period=period),
+        "conflicts": conflicts_by_status_and_age(session, period_id=period.id, now=moment),
+        "generated_at": moment,
+    }
+
+
+def export_rows(session: Session, *, actor: Principal, period_id: int) -> list[list[str]]:
+    """CSV rows of the totals the actor may see: one row per state and indicator, then the
+    regional total, each with the indicator's unit and definition."""
+    period = get_period(session, actor=actor, period_id=period_id)
+    figures = totals(session, actor=actor, period_id=period.id)
+    indicators = catalogue(session, period.id)
+    rows = [["period", "scope", "indicator", "label", "unit", "value", "definition"]]
+    by_state = figures["by_state"]
+    assert isinstance(by_state, dict)
+    regional = figures["totals"]
+    assert isinstance(regional, dict)
+    for state in sorted(by_state):
+        for indicator in indicators:
+            rows.append([period.name, state, indicator.key, indicator.label, indicator.unit,
+                         str(by_state[state].get(indicator.key, 0)), indicator.definition])
+    for indicator in indicators:
+        rows.append([period.name, "regional", indicator.key, indicator.label, indicator.unit,
+                     str(regional.get(indicator.key, 0)), indicator.definition])
+    audit.record(session, action="export.totals", actor=actor, object_type="period",
+                 object_id=period.id, details={"rows": len(rows) - 1})
+    return rows

@@ -375,6 +375,13 @@ def cancel_operation(session: Session, *, actor: Principal, op_id: int,
 SEES_OPERATION_SUMMARIES = (Role.CO_CHAIR, Role.ANALYST)
 
 
+def operations_of_state(session: Session, *, period_id: int, state: str) -> list[Operation]:
+    """A state's live operations of a period (for its own forms; callers check the role)."""
+    return list(session.scalars(select(Operation).where(
+        Operation.period_id == period_id, Operation.owner_state == state,
+        Operation.cancelled.is_(False)).order_by(Operation.starts_at)))
+
+
 def list_operations(session: Session, *, actor: Principal, period_id: int,
                     status: str | None = None) -> list[Operation]:
     """Operations of a period the actor may see: NLOs their state's, co-chairs and analysts
@@ -484,6 +491,12 @@ def conflicts_for(session: Session, *, actor: Principal, period_id: int,
         audit.record(session, action="conflict.seen", actor=actor, object_type="conflict",
                      object_id=record.id)
     return {"conflicts": [deconfliction.view_for(session, r, actor) for r in records]}
+
+
+def open_conflict_count(session: Session, *, actor: Principal, period_id: int) -> int:
+    """How many conflicts involving the actor's state still need attention."""
+    return sum(1 for record in deconfliction.visible_conflicts(
+        session, actor=actor, period_id=period_id) if record.status in ("open", "acknowledged"))
 
 
 def _visible_conflict(session: Session, actor: Principal, conflict_id: int) -> ConflictRecord:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import csv
+import io
+from datetime import date, datetime
 from types import SimpleNamespace
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
@@ -16,7 +20,8 @@ from core.identity.models import Role
 from core.settings import Settings
 from core.states import all_states, check_time_zone, known_time_zones
 from core.web import current_principal, login_manager, role_required
-from operations import services
+from operations import reporting, services
+from operations.charts import bar_chart
 from operations.forms import OperationForm, PeriodCreateForm, ResolveForm, split_codes
 from operations.services import ContactData, LocationData, Registration, TargetData
 
@@ -50,9 +55,22 @@ def period(pid: int) -> str:
     """One period: window in the viewer's zone, phase, participants."""
     principal = current_principal()
     assert principal is not None
+    own: dict[str, Any] | None = None
     with transaction(write=False) as db:
         found = services.get_period(db, actor=principal, period_id=pid)
-    return render_template("operations/period.html", period=found, states=all_states())
+        if principal.role == Role.LIAISON_OFFICER:
+            figures = reporting.totals(db, actor=principal, period_id=pid)
+            grid = reporting.completeness(db, actor=principal, period_id=pid)
+            days = grid["states"].get(principal.state, {})  # type: ignore[union-attr]
+            own = {
+                "indicators": reporting.catalogue(db, pid),
+                "figures": figures["by_state"].get(principal.state, {}),  # type: ignore[union-attr]
+                "missing": [day for day, done in days.items() if not done],
+                "open_conflicts": services.open_conflict_count(db, actor=principal,
+                                                               period_id=pid),
+            }
+    return render_template("operations/period.html", period=found, states=all_states(),
+                           own=own)
 
 
 @bp.route("/admin/periods/new", methods=["GET", "POST"])
@@ -392,3 +410,119 @@ def _send_mail_now() -> None:
         with current_app.extensions["jpa.db"].transaction() as db:
             notify.deliver_pending(db, host=settings.smtp_host, port=settings.smtp_port,
                                    sender=settings.mail_from)
+
+
+# ---------------------------------------------------------------- outcomes
+
+
+@bp.get("/periods/<int:pid>/dashboard")
+@role_required(Role.CO_CHAIR, Role.ANALYST, Role.ADMIN)
+def dashboard(pid: int) -> str:
+    """Regional totals, the state-by-indicator table, completeness, series, operations and
+    conflicts; `?fragment=1` returns only the part the page refreshes every minute."""
+    principal = current_principal()
+    assert principal is not None
+    with transaction(write=False) as db:
+        data = reporting.dashboard(db, actor=principal, period_id=pid)
+    completeness = data["completeness"]
+    totals = data["totals"]
+    assert isinstance(completeness, dict) and isinstance(totals, dict)
+    days = completeness["dates"]
+    series = {key: {p["date"]: p["value"] for p in points}
+              for key, points in totals["series"].items()}
+    charts = {i.key: bar_chart(days, series.get(i.key, {}))
+              for i in data["indicators"] if totals["totals"].get(i.key)}  # type: ignore[attr-defined,union-attr]
+    template = "operations/_dashboard_body.html" if request.args.get("fragment") \
+        else "operations/dashboard.html"
+    return render_template(template, charts=charts, **data)
+
+
+@bp.route("/periods/<int:pid>/report", methods=["GET", "POST"])
+@role_required(Role.LIAISON_OFFICER)
+def report_form(pid: int) -> str | Response | tuple[str, int]:
+    """Today's report form (or any date of the window), with each indicator's definition."""
+    principal = current_principal()
+    assert principal is not None
+    with transaction(write=False) as db:
+        found = services.get_period(db, actor=principal, period_id=pid)
+        indicators = reporting.catalogue(db, pid)
+        period_view = SimpleNamespace(id=found.id, name=found.name)
+        own_operations = [(op.id, op.title) for op in services.operations_of_state(
+            db, period_id=pid, state=principal.state or "")]
+    zone = reporting.state_zone(principal.state or "")
+    errors: dict[str, str] = {}
+    entered = request.form if request.method == "POST" else {}
+    form = ConfirmForm()
+    if request.method == "POST" and form.validate_on_submit():
+        values, errors = _values_from_form(request.form, indicators)
+        day_text = request.form.get("date", "")
+        try:
+            day = date.fromisoformat(day_text)
+        except ValueError:
+            errors["date"] = "give a date as YYYY-MM-DD"
+        operation_text = request.form.get("operation_id") or ""
+        operation_id = int(operation_text) if operation_text.isdigit() else None
+        if not errors:
+            try:
+                with transaction() as db:
+                    report, _ = reporting.submit_report(
+                        db, actor=principal, period_id=pid, on=day, values=values,
+                        operation_id=operation_id)
+                    report_id, nil = report.id, not values
+            except ValidationFailed as error:
+                errors.update(error.fields)
+            else:
+                flash(f"Report #{report_id} for {day.isoformat()} saved"
+                      + (" (nothing to report)." if nil else "."), "success")
+                return redirect(url_for("operations.period", pid=pid))
+    status = 422 if errors or form.errors else 200
+    today = datetime.now(zone).date().isoformat()
+    return render_template("operations/report_form.html", period=period_view,
+                           indicators=indicators, errors=errors, entered=entered,
+                           today=today, form=form, operations=own_operations), status
+
+
+def _values_from_form(form: Any, indicators: list[Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """Indicator inputs named v-KEY or v-KEY-CATEGORY; empty inputs are left out."""
+    values: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+
+    def number(name: str, path: str) -> int | None:
+        text = (form.get(name) or "").strip()
+        if not text:
+            return None
+        if not text.isdigit():
+            errors[path] = "give a whole number, 0 or more"
+            return None
+        return int(text)
+
+    for indicator in indicators:
+        if indicator.categories:
+            breakdown = {}
+            for category in indicator.categories:
+                value = number(f"v-{indicator.key}-{category}",
+                               f"values.{indicator.key}.{category}")
+                if value is not None:
+                    breakdown[category] = value
+            if breakdown:
+                values[indicator.key] = breakdown
+        else:
+            value = number(f"v-{indicator.key}", f"values.{indicator.key}")
+            if value is not None:
+                values[indicator.key] = value
+    return values, errors
+
+
+@bp.get("/periods/<int:pid>/export.csv")
+@role_required()
+def export_csv(pid: int) -> Response:
+    """The totals the viewer may see, as CSV, with units and definitions."""
+    principal = current_principal()
+    assert principal is not None
+    with transaction() as db:
+        rows = reporting.export_rows(db, actor=principal, period_id=pid)
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    response = Response(buffer.getvalue(), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="period-{pid}-totals.csv"'
+    return response
