@@ -4,17 +4,24 @@ from __future__ import annotations
 
 import hashlib
 import json
+import zlib
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy import ForeignKey, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from core.db import Base, UTCDateTime, utcnow
 from core.errors import ValidationFailed
 
 MAX_KEY_LENGTH = 255
+_LOCK_NAMESPACE = 0x1DE0
+
+
+def _key_hash(key: str) -> int:
+    """A signed 32-bit number for the advisory lock of one key."""
+    return zlib.crc32(key.encode()) - 2**31
 
 
 class IdempotentResponse(Base):
@@ -57,6 +64,11 @@ def check_key(key: str) -> str:
 def find_replay(session: Session, *, user_id: int, key: str, endpoint: str,
                 payload: Any) -> Replay | None:
     """The first response for this key; another body under the same key is refused."""
+    if session.get_bind().dialect.name == "postgresql":
+        # Simultaneous retries queue here; the later ones then read the first one's answer.
+        # (SQLite's BEGIN IMMEDIATE already serialises every writer.)
+        session.execute(text("SELECT pg_advisory_xact_lock(:ns, :k)"),
+                        {"ns": _LOCK_NAMESPACE ^ user_id, "k": _key_hash(key)})
     stored = session.get(IdempotentResponse, (user_id, key))
     if stored is None:
         return None

@@ -317,7 +317,7 @@ def retract_report(path: ReportPath, body: RetractIn) -> tuple[Response, int]:
     with transaction() as session:
         report = reporting.retract_report(session, actor=current_api_principal(),
                                           report_id=path.rid, reason=body.reason)
-        payload = reporting.report_view(report, {})
+        payload = reporting.report_view(report, reporting.current_values(session, report))
     return json_response(payload)
 
 

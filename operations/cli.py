@@ -19,7 +19,8 @@ def demo() -> None:
                            blinding_key=current_app.extensions["jpa.settings"]
                            .blinding_key.encode())
     click.echo(f"Demo period: {result.period_name} (id {result.period_id}); "
-               f"{result.created_users} new users, {result.created_operations} new operations")
+               f"{result.created_users} new users, {result.created_operations} new operations, "
+               f"{result.created_reports} new reports")
     click.echo("")
     click.echo(f"Demo logins (every password: {DEMO_PASSWORD})")
     click.echo(f"  {'username':<14} {'role':<16} state")

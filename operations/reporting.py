@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -28,6 +29,8 @@ from operations.models import (
 from operations.services import get_period
 
 MAX_VALUE = 1_000_000
+KEY_PATTERN = re.compile(r"[a-z][a-z0-9_]{0,63}")
+CATEGORY_PATTERN = re.compile(r"[a-z][a-z0-9_]{0,31}")
 UNITS = ("persons", "cases", "items", "activities")
 ValueMap = dict[str, int | dict[str, int]]
 
@@ -56,12 +59,13 @@ def add_indicator(session: Session, *, actor: Principal, period_id: int, key: st
     if actor.role == Role.CO_CHAIR and actor.state not in period.co_chairs:
         raise Forbidden("Only the period's co-chairs may add indicators.")
     problems: dict[str, str] = {}
-    if not key or not key.replace("_", "").isalnum() or not key.islower() or len(key) > 64:
-        problems["key"] = "use lower-case letters, digits and underscores"
+    if not KEY_PATTERN.fullmatch(key or ""):
+        problems["key"] = "start with a letter; use a-z, digits and underscores (at most 64)"
     if unit not in UNITS:
         problems["unit"] = f"one of {', '.join(UNITS)}"
-    if categories is not None and (not categories or len(set(categories)) != len(categories)):
-        problems["categories"] = "give distinct category names, or none"
+    if categories is not None and (not categories or len(set(categories)) != len(categories)
+                                   or not all(CATEGORY_PATTERN.fullmatch(c) for c in categories)):
+        problems["categories"] = "give distinct names of a-z, digits and underscores, or none"
     if problems:
         raise ValidationFailed(problems)
     if any(i.key == key for i in catalogue(session, period_id)):
@@ -128,7 +132,8 @@ def normalise_values(values: object, indicators: list[IndicatorDef]) -> ValueMap
                 checked = number(count, f"{path}.{category}")
                 if checked is not None:
                     breakdown[category] = checked
-            clean[key] = breakdown
+            if breakdown:  # an empty breakdown reports nothing for this indicator
+                clean[key] = breakdown
         else:
             checked = number(value, path)
             if checked is None:
