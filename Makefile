@@ -16,13 +16,18 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
-## run: set up, migrate, seed the demo period, serve on http://127.0.0.1:5000
+## run: set up, migrate, seed the demo period, serve on http://127.0.0.1:5000 with the scheduler
 run: install
 	$(BIN)/jpa db upgrade
 	$(BIN)/jpa demo
 	@echo ""
 	@echo "Serving on http://127.0.0.1:5000 - log in with one of the demo accounts above."
-	$(BIN)/jpa serve --host 127.0.0.1 --port 5000 --workers 2
+	@echo "The scheduler (jpa scheduler) runs beside the web server; Ctrl-C stops both."
+	@$(BIN)/jpa scheduler & scheduler=$$!; \
+	trap 'kill $$scheduler 2>/dev/null; wait $$scheduler 2>/dev/null' EXIT; \
+	trap 'exit 130' INT; trap 'exit 143' TERM; \
+	$(BIN)/jpa serve --host 127.0.0.1 --port 5000 --workers 2; status=$$?; \
+	exit $$status
 
 ## lint: ruff and the import-layer contracts
 lint: install

@@ -13,6 +13,7 @@ from sqlalchemy import MetaData
 
 from core import api as api_shell
 from core import cli as core_cli
+from core import scheduler as core_scheduler
 from core import web
 from core.db import Base, Database, close_request_session
 from core.identity.models import Role
@@ -84,6 +85,7 @@ def create_app(settings: Settings | None = None) -> OpenAPI:
     api_shell.init_app(app)
     _register_domains(app)
     core_cli.register(app)
+    core_scheduler.init_app(app)
     return app
 
 
@@ -93,6 +95,7 @@ def _register_domains(app: OpenAPI) -> None:
     from core.identity import views as identity_views
     from operations import api as operations_api
     from operations import cli as operations_cli
+    from operations import jobs as operations_jobs
     from operations import views as operations_views
 
     app.register_blueprint(identity_views.bp)
@@ -110,6 +113,7 @@ def _register_domains(app: OpenAPI) -> None:
     web.register_nav(app, "Notifications", "inbox.notifications_page", Role.CO_CHAIR,
                      Role.LIAISON_OFFICER, Role.ANALYST)
     operations_cli.register(app)
+    operations_jobs.register(app)
 
 
 def main() -> None:

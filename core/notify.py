@@ -83,8 +83,10 @@ def deliver_pending(session: Session, *, host: str | None, port: int, sender: st
     """Send waiting e-mails over SMTP; failures stay queued with their error."""
     if not host:
         return 0
+    # SKIP LOCKED: a web worker and the scheduler sending at once never send one mail twice.
     pending = list(session.scalars(select(OutboxMail).where(OutboxMail.sent_at.is_(None))
-                                   .order_by(OutboxMail.id).limit(limit)))
+                                   .order_by(OutboxMail.id).limit(limit)
+                                   .with_for_update(skip_locked=True)))
     if not pending:
         return 0
     sent = 0

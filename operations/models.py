@@ -202,3 +202,29 @@ class ReportValue(Base):
     category: Mapped[str] = mapped_column(String(32), primary_key=True)  # "" when none
     period_id: Mapped[int] = mapped_column(Integer)
     value: Mapped[int] = mapped_column(Integer)
+
+
+class StateSum(Base):
+    """Running total of one indicator (and category) for one state: kept up to date on every
+    submit, amendment and retraction, so that totals read a few hundred rows, not every figure."""
+
+    __tablename__ = "report_state_sums"
+
+    period_id: Mapped[int] = mapped_column(ForeignKey("periods.id", ondelete="CASCADE"),
+                                           primary_key=True)
+    state: Mapped[str] = mapped_column(String(3), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    category: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class DaySum(Base):
+    """Running total of one indicator for one local date across states (the daily series)."""
+
+    __tablename__ = "report_day_sums"
+
+    period_id: Mapped[int] = mapped_column(ForeignKey("periods.id", ondelete="CASCADE"),
+                                           primary_key=True)
+    date: Mapped[date] = mapped_column(Date, primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, default=0)

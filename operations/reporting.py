@@ -8,6 +8,8 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from core import audit
@@ -19,12 +21,14 @@ from core.states import get_state
 from deconfliction.services import conflicts_by_status_and_age
 from operations.indicators import DEFAULT_INDICATORS, IndicatorDef
 from operations.models import (
+    DaySum,
     Operation,
     Period,
     PeriodIndicator,
     Report,
     ReportValue,
     ReportVersion,
+    StateSum,
 )
 from operations.services import get_period
 
@@ -150,19 +154,53 @@ def normalise_values(values: object, indicators: list[IndicatorDef]) -> ValueMap
     return clean
 
 
-def _store_values(session: Session, report: Report, values: ValueMap) -> None:
-    session.execute(delete(ReportValue).where(ReportValue.report_id == report.id))
-    rows = []
+def _flatten(values: ValueMap) -> dict[tuple[str, str], int]:
+    """{(key, category): value}; category "" for an indicator without categories."""
+    flat: dict[tuple[str, str], int] = {}
     for key, value in values.items():
         if isinstance(value, dict):
-            rows += [{"report_id": report.id, "key": key, "category": category,
-                      "period_id": report.period_id, "value": count}
-                     for category, count in value.items()]
+            for category, count in value.items():
+                flat[(key, category)] = count
         else:
-            rows.append({"report_id": report.id, "key": key, "category": "",
-                         "period_id": report.period_id, "value": value})
-    if rows:
-        session.execute(ReportValue.__table__.insert(), rows)
+            flat[(key, "")] = value
+    return flat
+
+
+def _upsert_add(session: Session, model: type[StateSum] | type[DaySum],
+                rows: list[dict[str, object]], keys: list[str]) -> None:
+    """Add each row's value to the stored one (insert when absent), atomically per row."""
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(model)
+    statement = statement.on_conflict_do_update(
+        index_elements=keys, set_={"value": model.value + statement.excluded.value})
+    session.execute(statement, rows)
+
+
+def _store_values(session: Session, report: Report, old: ValueMap, new: ValueMap) -> None:
+    """Replace a report's current figures and move the running sums by the difference."""
+    session.execute(delete(ReportValue).where(ReportValue.report_id == report.id))
+    flat_new = _flatten(new)
+    if flat_new:
+        session.execute(ReportValue.__table__.insert(), [
+            {"report_id": report.id, "key": key, "category": category,
+             "period_id": report.period_id, "value": value}
+            for (key, category), value in flat_new.items()])
+    flat_old = _flatten(old)
+    deltas = {k: flat_new.get(k, 0) - flat_old.get(k, 0) for k in set(flat_new) | set(flat_old)}
+    deltas = {k: d for k, d in deltas.items() if d}
+    state_rows = [{"period_id": report.period_id, "state": report.state, "key": key,
+                   "category": category, "value": delta}
+                  for (key, category), delta in sorted(deltas.items())]
+    per_day: dict[str, int] = defaultdict(int)
+    for (key, _category), delta in deltas.items():
+        per_day[key] += delta
+    day_rows = [{"period_id": report.period_id, "date": report.date, "key": key, "value": d}
+                for key, d in sorted(per_day.items()) if d]
+    _upsert_add(session, StateSum, state_rows, ["period_id", "state", "key", "category"])
+    _upsert_add(session, DaySum, day_rows, ["period_id", "date", "key"])
 
 
 def _participating_period(session: Session, actor: Principal, period_id: int) -> Period:
@@ -203,7 +241,7 @@ def submit_report(session: Session, *, actor: Principal, period_id: int, on: dat
     session.flush()
     session.add(ReportVersion(report_id=report.id, version=1, values=clean, created_at=moment,
                               created_by=actor.id))
-    _store_values(session, report, clean)
+    _store_values(session, report, {}, clean)
     audit.record(session, action="report.submitted", actor=actor, object_type="report",
                  object_id=report.id, details={"date": on.isoformat(), "nil": not clean})
     return report, clean
@@ -230,11 +268,12 @@ def amend_report(session: Session, *, actor: Principal, report_id: int, values: 
     if report.retracted_at is not None:
         raise InvalidTransition("A retracted report cannot be amended.")
     clean = normalise_values(values, catalogue(session, report.period_id))
+    previous = current_values(session, report)
     report.version += 1
     report.updated_at = utcnow()
     session.add(ReportVersion(report_id=report.id, version=report.version, values=clean,
                               created_by=actor.id, note=note))
-    _store_values(session, report, clean)
+    _store_values(session, report, previous, clean)
     audit.record(session, action="report.amended", actor=actor, object_type="report",
                  object_id=report.id, details={"version": report.version})
     return report, clean
@@ -252,7 +291,7 @@ def retract_report(session: Session, *, actor: Principal, report_id: int,
     report.retracted_by = actor.id
     report.retraction_reason = reason.strip()
     report.updated_at = report.retracted_at
-    session.execute(delete(ReportValue).where(ReportValue.report_id == report.id))
+    _store_values(session, report, current_values(session, report), {})
     audit.record(session, action="report.retracted", actor=actor, object_type="report",
                  object_id=report.id)
     return report
@@ -305,27 +344,25 @@ def totals(session: Session, *, actor: Principal, period_id: int) -> dict[str, o
     category, and a daily series per indicator. A regional total is the sum of the states."""
     period = get_period(session, actor=actor, period_id=period_id)
     indicators = catalogue(session, period.id)
-    rows = session.execute(
-        select(Report.state, Report.date, ReportValue.key, ReportValue.category,
-               func.sum(ReportValue.value))
-        .join(Report, Report.id == ReportValue.report_id)
-        .where(ReportValue.period_id == period.id)
-        .group_by(Report.state, Report.date, ReportValue.key, ReportValue.category))
     regional: dict[str, int] = {i.key: 0 for i in indicators}
     by_state_all: dict[str, dict[str, int]] = {s: {i.key: 0 for i in indicators}
                                                for s in period.states}
     breakdown: dict[str, dict[str, int]] = {i.key: {c: 0 for c in i.categories}
                                             for i in indicators if i.categories}
-    series: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for state, day, key, category, value in rows:
-        value = int(value or 0)
+    for state, key, category, value in session.execute(
+            select(StateSum.state, StateSum.key, StateSum.category, StateSum.value)
+            .where(StateSum.period_id == period.id)):
         regional[key] = regional.get(key, 0) + value
         by_state_all.setdefault(state, {}).setdefault(key, 0)
         by_state_all[state][key] += value
         if category:
             breakdown.setdefault(key, {}).setdefault(category, 0)
             breakdown[key][category] += value
-        series[key][day.isoformat()] += value
+    series: dict[str, dict[str, int]] = defaultdict(dict)
+    for day, key, value in session.execute(
+            select(DaySum.date, DaySum.key, DaySum.value).where(DaySum.period_id == period.id)):
+        if value:
+            series[key][day.isoformat()] = value
     visible = _visible_states(actor, period)
     last = session.scalar(select(func.max(Report.updated_at)).where(
         Report.period_id == period.id))

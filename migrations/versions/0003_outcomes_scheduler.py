@@ -4,8 +4,8 @@ Revision ID: 0003
 Revises: 0002
 Create Date: 2026-11-27
 
-Period indicators, outcome reports with their versions and current values, stored first
-responses of idempotent requests, and the scheduler's run ledger.
+Period indicators, outcome reports with their versions, current figures and running sums,
+stored first responses of idempotent requests, and the scheduler's run ledger.
 """
 from alembic import op
 import sqlalchemy as sa
@@ -55,6 +55,23 @@ def upgrade() -> None:
     with op.batch_alter_table('period_indicators', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_period_indicators_period_id'), ['period_id'], unique=False)
 
+    op.create_table('report_day_sums',
+    sa.Column('period_id', sa.Integer(), nullable=False),
+    sa.Column('date', sa.Date(), nullable=False),
+    sa.Column('key', sa.String(length=64), nullable=False),
+    sa.Column('value', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['period_id'], ['periods.id'], name=op.f('fk_report_day_sums_period_id_periods'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('period_id', 'date', 'key', name=op.f('pk_report_day_sums'))
+    )
+    op.create_table('report_state_sums',
+    sa.Column('period_id', sa.Integer(), nullable=False),
+    sa.Column('state', sa.String(length=3), nullable=False),
+    sa.Column('key', sa.String(length=64), nullable=False),
+    sa.Column('category', sa.String(length=32), nullable=False),
+    sa.Column('value', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['period_id'], ['periods.id'], name=op.f('fk_report_state_sums_period_id_periods'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('period_id', 'state', 'key', 'category', name=op.f('pk_report_state_sums'))
+    )
     op.create_table('reports',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('period_id', sa.Integer(), nullable=False),
@@ -120,6 +137,8 @@ def downgrade() -> None:
         batch_op.drop_index('ix_reports_period_state_date')
 
     op.drop_table('reports')
+    op.drop_table('report_state_sums')
+    op.drop_table('report_day_sums')
     with op.batch_alter_table('period_indicators', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_period_indicators_period_id'))
 
