@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import bindparam, delete, or_, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from core import audit
 from core.db import utcnow
@@ -76,8 +76,10 @@ def _footprint(entry: RegisterEntry) -> Footprint:
 
 
 def _store(session: Session, *, period_id: int, state: str, footprint: Footprint,
-           contact: Contact, buffer: timedelta) -> RegisterEntry:
+           contact: Contact, buffer: timedelta) -> bool:
+    """Write the footprint into the register; True when the operation is new to it."""
     entry = session.get(RegisterEntry, footprint.op_id)
+    new = entry is None
     if entry is None:
         entry = RegisterEntry(op_id=footprint.op_id, period_id=period_id)
         session.add(entry)
@@ -92,14 +94,16 @@ def _store(session: Session, *, period_id: int, state: str, footprint: Footprint
                      for i, t in enumerate(footprint.targets)]
     entry.sites = [RegisterSite(position=i, label=s.label, lat=s.lat, lon=s.lon,
                                 radius_m=s.radius_m) for i, s in enumerate(footprint.sites)]
-    session.execute(delete(RegisterPlaceKey).where(RegisterPlaceKey.op_id == footprint.op_id))
+    if not new:  # a new entry has no keys yet (they reference it)
+        session.execute(delete(RegisterPlaceKey).where(
+            RegisterPlaceKey.op_id == footprint.op_id))
     session.flush()
     keys = place_keys(footprint, buffer)
     if keys:
         session.execute(RegisterPlaceKey.__table__.insert(),
                         [{"op_id": footprint.op_id, "key": k, "period_id": period_id}
                          for k in keys])
-    return entry
+    return new
 
 
 def _candidates(session: Session, period_id: int, footprint: Footprint,
@@ -108,11 +112,16 @@ def _candidates(session: Session, period_id: int, footprint: Footprint,
     ids: set[int] = set()
     blinds = sorted({t.blind for t in footprint.targets})
     if blinds:
+        # The kinds too, so that the lookup uses the whole (period_id, kind, blind) index
+        # instead of scanning every target of the period; a shared blind of another kind is
+        # never a target conflict (targets_meet compares kinds).
+        kinds = sorted({t.kind for t in footprint.targets})
         query = (select(RegisterTarget.op_id)
                  .join(RegisterEntry, RegisterEntry.op_id == RegisterTarget.op_id)
                  .where(RegisterTarget.period_id == period_id, RegisterEntry.live.is_(True),
+                        RegisterTarget.kind.in_(bindparam("kinds", expanding=True)),
                         RegisterTarget.blind.in_(bindparam("blinds", expanding=True))))
-        ids.update(session.scalars(query, {"blinds": blinds}))
+        ids.update(session.scalars(query, {"kinds": kinds, "blinds": blinds}))
     keys = sorted(place_keys(footprint, buffer))
     for start in range(0, len(keys), 5000):
         chunk = keys[start:start + 5000]
@@ -164,10 +173,11 @@ def record_and_check(session: Session, *, period_id: int, state: str, footprint:
                      contact: Contact, buffer: timedelta = DEFAULT_BUFFER) -> CheckOutcome:
     """Store an operation's footprint and reconcile its conflicts, serialised per period."""
     lock_period(session, period_id)
-    _store(session, period_id=period_id, state=state, footprint=footprint, contact=contact,
-           buffer=buffer)
+    new = _store(session, period_id=period_id, state=state, footprint=footprint,
+                 contact=contact, buffer=buffer)
     outcome = CheckOutcome()
-    existing = _existing(session, footprint.op_id)
+    # Conflict records are only made here, after _store: one new to the register has none.
+    existing = {} if new else _existing(session, footprint.op_id)
     now = utcnow()
     found: set[int] = set()
     for other in _candidates(session, period_id, footprint, buffer):
@@ -252,8 +262,14 @@ def full_rescan(session: Session, *, period_id: int,
 # ---------------------------------------------------------------- views and workflow
 
 
+def _contact_only() -> tuple[Any, ...]:
+    """Loader options for contact look-ups: they need neither targets nor sites, which then
+    load only if something touches them (made at call time: mappers are configured by then)."""
+    return (lazyload(RegisterEntry.targets), lazyload(RegisterEntry.sites))
+
+
 def _entry(session: Session, op_id: int) -> RegisterEntry | None:
-    return session.get(RegisterEntry, op_id)
+    return session.get(RegisterEntry, op_id, options=_contact_only())
 
 
 def party_view(session: Session, record: ConflictRecord, state: str) -> dict[str, Any]:
@@ -347,8 +363,9 @@ def get_party_conflict(session: Session, *, actor: Principal, conflict_id: int,
     return record
 
 
-def acknowledge(session: Session, *, actor: Principal, conflict_id: int) -> ConflictRecord:
-    """A party acknowledges; when both sides have, the conflict is `acknowledged`."""
+def _party_acts(session: Session, actor: Principal,
+                conflict_id: int) -> tuple[ConflictRecord, datetime]:
+    """Lock a live conflict the actor's state is party to; acting on it acknowledges it."""
     record = get_party_conflict(session, actor=actor, conflict_id=conflict_id, for_update=True)
     if record.status in ("resolved", "cleared"):
         raise InvalidTransition(f"The conflict is already {record.status}.")
@@ -357,6 +374,12 @@ def acknowledge(session: Session, *, actor: Principal, conflict_id: int) -> Conf
         record.acknowledged_a = now
     if actor.state == record.state_b and record.acknowledged_b is None:
         record.acknowledged_b = now
+    return record, now
+
+
+def acknowledge(session: Session, *, actor: Principal, conflict_id: int) -> ConflictRecord:
+    """A party acknowledges; when both sides have, the conflict is `acknowledged`."""
+    record, now = _party_acts(session, actor, conflict_id)
     if record.acknowledged_a and record.acknowledged_b:
         record.status = "acknowledged"
     record.updated_at = now
@@ -369,14 +392,7 @@ def acknowledge(session: Session, *, actor: Principal, conflict_id: int) -> Conf
 def resolve(session: Session, *, actor: Principal, conflict_id: int, resolution: str,
             note: str) -> ConflictRecord:
     """A party records how the pair will proceed (proceed, joint, delay, cancel)."""
-    record = get_party_conflict(session, actor=actor, conflict_id=conflict_id, for_update=True)
-    if record.status in ("resolved", "cleared"):
-        raise InvalidTransition(f"The conflict is already {record.status}.")
-    now = utcnow()
-    if actor.state == record.state_a and record.acknowledged_a is None:
-        record.acknowledged_a = now
-    if actor.state == record.state_b and record.acknowledged_b is None:
-        record.acknowledged_b = now
+    record, now = _party_acts(session, actor, conflict_id)
     record.status, record.resolution, record.resolution_note = "resolved", resolution, note
     record.updated_at = now
     _event(session, record, "resolved", actor, note)
@@ -393,7 +409,10 @@ def history(session: Session, record: ConflictRecord) -> list[ConflictEvent]:
 
 def contacts_of(session: Session, record: ConflictRecord) -> list[RegisterEntry]:
     """Both operations' register entries (for notifying their contact officers)."""
-    return [e for e in (_entry(session, record.op_a), _entry(session, record.op_b)) if e]
+    entries = {e.op_id: e for e in session.scalars(
+        select(RegisterEntry).where(RegisterEntry.op_id.in_((record.op_a, record.op_b)))
+        .options(*_contact_only()))}
+    return [entries[op_id] for op_id in (record.op_a, record.op_b) if op_id in entries]
 
 
 def current_targets(session: Session, *, op_id: int) -> tuple[Target, ...]:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from datetime import date, datetime
 from types import SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from core import notify
@@ -196,6 +198,26 @@ def _show_errors(form: OperationForm, fields: dict[str, str], site_rows: dict[in
             flash(f"{path}: {message}", "error")
 
 
+def _save_from_form(form: OperationForm,
+                    save: Callable[[Session, Registration], tuple[int, int]], *,
+                    editing: bool) -> tuple[int, int] | None:
+    """Check the rows, run `save` in one transaction and send the mail it queued; on any
+    problem, put the errors beside their fields and return None."""
+    registration, site_rows, target_rows = _registration_from(form, editing=editing)
+    problems = _row_problems(form, site_rows, target_rows)
+    if problems:
+        _show_errors(form, problems, site_rows, target_rows)
+        return None
+    try:
+        with transaction() as db:
+            result = save(db, registration)
+    except ValidationFailed as error:
+        _show_errors(form, error.fields, site_rows, target_rows)
+        return None
+    _send_mail_now()
+    return result
+
+
 def _operation_page(form: OperationForm, **context: object) -> tuple[str, int]:
     status = 422 if form.errors or any(
         f.errors for row in [*form.sites.entries, *form.targets.entries] for f in row.form
@@ -233,28 +255,22 @@ def register_operation(pid: int) -> str | Response | tuple[str, int]:
     if not form.is_submitted():
         form.time_zone.data = principal.time_zone
     if form.validate_on_submit():
-        registration, site_rows, target_rows = _registration_from(form, editing=False)
-        problems = _row_problems(form, site_rows, target_rows)
-        if problems:
-            _show_errors(form, problems, site_rows, target_rows)
-        else:
-            try:
-                with transaction() as db:
-                    operation, outcome = services.register_operation(
-                        db, actor=principal, period_id=pid, registration=registration,
-                        blinding_key=_settings().blinding_key.encode(),
-                        base_url=_settings().base_url)
-                    new_conflicts = len(outcome.current)
-            except ValidationFailed as error:
-                _show_errors(form, error.fields, site_rows, target_rows)
-            else:
-                _send_mail_now()
-                message = f"Operation #{operation.id} registered."
-                if new_conflicts:
-                    message += (f" {new_conflicts} conflict{'s' if new_conflicts != 1 else ''}"
-                                " found: both sides have been told whom to call.")
-                flash(message, "success")
-                return redirect(url_for("operations.operation", oid=operation.id))
+
+        def register(db: Session, registration: Registration) -> tuple[int, int]:
+            operation, outcome = services.register_operation(
+                db, actor=principal, period_id=pid, registration=registration,
+                blinding_key=_settings().blinding_key.encode(), base_url=_settings().base_url)
+            return operation.id, len(outcome.current)
+
+        saved = _save_from_form(form, register, editing=False)
+        if saved is not None:
+            oid, new_conflicts = saved
+            message = f"Operation #{oid} registered."
+            if new_conflicts:
+                message += (f" {new_conflicts} conflict{'s' if new_conflicts != 1 else ''}"
+                            " found: both sides have been told whom to call.")
+            flash(message, "success")
+            return redirect(url_for("operations.operation", oid=oid))
     # Plain values: a failed save rolls back the session, which expires loaded objects.
     return _operation_page(form, period=SimpleNamespace(id=pid, name=period_name),
                            operation=None)
@@ -304,23 +320,16 @@ def edit_operation(oid: int) -> str | Response | tuple[str, int]:
         form.contact_email.data = found.contact_email
         form.contact_phone.data = found.contact_phone
     if form.validate_on_submit():
-        registration, site_rows, target_rows = _registration_from(form, editing=True)
-        problems = _row_problems(form, site_rows, target_rows)
-        if problems:
-            _show_errors(form, problems, site_rows, target_rows)
-        else:
-            try:
-                with transaction() as db:
-                    services.update_operation(
-                        db, actor=principal, op_id=oid, registration=registration,
-                        blinding_key=_settings().blinding_key.encode(),
-                        base_url=_settings().base_url)
-            except ValidationFailed as error:
-                _show_errors(form, error.fields, site_rows, target_rows)
-            else:
-                _send_mail_now()
-                flash("Operation saved and re-checked.", "success")
-                return redirect(url_for("operations.operation", oid=oid))
+
+        def update(db: Session, registration: Registration) -> tuple[int, int]:
+            operation, outcome = services.update_operation(
+                db, actor=principal, op_id=oid, registration=registration,
+                blinding_key=_settings().blinding_key.encode(), base_url=_settings().base_url)
+            return operation.id, len(outcome.current)
+
+        if _save_from_form(form, update, editing=True) is not None:
+            flash("Operation saved and re-checked.", "success")
+            return redirect(url_for("operations.operation", oid=oid))
     return _operation_page(form, period=None, operation=snapshot)
 
 

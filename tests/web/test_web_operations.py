@@ -112,3 +112,32 @@ def test_party_acknowledges_and_resolves_through_the_pages(app, web, world, csrf
     # Without the CSRF token nothing changes.
     other = _as(app, type(web), "nlo.tha")
     assert other.post(f"/conflicts/{world['conflict']}/acknowledge").status_code == 400
+
+
+def test_editing_through_the_form_rechecks_and_clears(app, web, world, csrf_of):
+    client = _as(app, type(web), "nlo.tha")
+    oid = world["ops"]["tha"]
+    page = client.get(f"/operations/{oid}/edit").get_data(as_text=True)
+    assert 'value="BKK"' in page and "234 5678" not in page
+    start = datetime.now(UTC) + timedelta(days=1)
+    form = {
+        "csrf_token": csrf_of(page), "title": "Secret Thai title", "type": "network_targeting",
+        "lead_agency": "Agency tha", "time_zone": "UTC",
+        "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": (start + timedelta(hours=5)).strftime("%Y-%m-%dT%H:%M"),
+        "sites-0-airport": "BKK",
+        # New targets replace the old ones: the shared phone is gone.
+        "targets-0-kind": "phone", "targets-0-value": "+66 2 123 4567",
+        "targets-0-label": "Office line",
+    }
+    response = client.post(f"/operations/{oid}/edit", data=form)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    detail = client.get(f"/operations/{oid}").get_data(as_text=True)
+    assert "phone: Office line" in detail and "phone: Thai K" not in detail
+    assert "Cleared" in detail
+    # A half-filled target row is refused beside its field and changes nothing.
+    page = client.get(f"/operations/{oid}/edit").get_data(as_text=True)
+    bad = {**form, "csrf_token": csrf_of(page), "targets-0-value": ""}
+    response = client.post(f"/operations/{oid}/edit", data=bad)
+    assert response.status_code == 422
+    assert "never stored" in response.get_data(as_text=True)
