@@ -436,6 +436,8 @@ def dashboard(session: Session, *, actor: Principal, period_id: int,
         "operations": operations_by_type_and_state(session, period=period),
         "conflicts": conflicts_by_status_and_age(session, period_id=period.id, now=moment),
         "generated_at": moment,
+        "last_report_at": session.scalar(select(func.max(Report.updated_at)).where(
+            Report.period_id == period.id)),
     }
 
 
