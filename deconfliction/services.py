@@ -6,6 +6,7 @@ sees an operation's model nor a clear target value.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -26,6 +27,10 @@ from deconfliction.matcher import (
     Target,
     place_keys,
     reasons_between,
+    sites_meet,
+    target_keys,
+    targets_meet,
+    windows_close,
 )
 from deconfliction.models import (
     ConflictEvent,
@@ -67,14 +72,6 @@ def lock_period(session: Session, period_id: int) -> None:
                         {"ns": _LOCK_NAMESPACE, "pid": period_id})
 
 
-def _footprint(entry: RegisterEntry) -> Footprint:
-    return Footprint(
-        entry.op_id, entry.starts_at, entry.ends_at,
-        tuple(Site(s.lat, s.lon, s.radius_m, s.label) for s in entry.sites),
-        tuple(Target(t.kind, t.blind, t.dob_blind, t.label) for t in entry.targets),
-    )
-
-
 def _store(session: Session, *, period_id: int, state: str, footprint: Footprint,
            contact: Contact, buffer: timedelta) -> bool:
     """Write the footprint into the register; True when the operation is new to it."""
@@ -106,9 +103,65 @@ def _store(session: Session, *, period_id: int, state: str, footprint: Footprint
     return new
 
 
+_ID_CHUNK = 5000
+
+
+def _load_footprints(session: Session, *, period_id: int, op_ids: list[int] | None = None,
+                     targets_of: set[int] | None = None) -> dict[int, tuple[str, Footprint]]:
+    """Live entries as {op_id: (state, footprint)}, by op_id, read as plain rows.
+
+    `op_ids`: these operations, looked up by primary key (None: every live entry of the
+    period). `targets_of`: read the targets of these operations only (None: of all); the others'
+    footprints have no targets. Rows, not ORM objects: a hot spot has hundreds of candidates, and
+    hydrating each entry with its targets and sites cost more than the rest of a registration.
+    """
+    entry_query = select(RegisterEntry.op_id, RegisterEntry.state, RegisterEntry.starts_at,
+                         RegisterEntry.ends_at).where(RegisterEntry.live.is_(True))
+    site_query = select(RegisterSite.op_id, RegisterSite.lat, RegisterSite.lon,
+                        RegisterSite.radius_m, RegisterSite.label)
+    target_query = select(RegisterTarget.op_id, RegisterTarget.kind, RegisterTarget.blind,
+                          RegisterTarget.dob_blind, RegisterTarget.label)
+    if op_ids is None:
+        of_period = (RegisterEntry.period_id == period_id, RegisterEntry.live.is_(True))
+        entry_query = entry_query.where(*of_period)
+        site_query = site_query.join(RegisterEntry, RegisterEntry.op_id == RegisterSite.op_id)\
+            .where(*of_period)
+        target_query = target_query.join(
+            RegisterEntry, RegisterEntry.op_id == RegisterTarget.op_id).where(*of_period)
+    site_query = site_query.order_by(RegisterSite.op_id, RegisterSite.position)
+    target_query = target_query.order_by(RegisterTarget.op_id, RegisterTarget.position)
+    target_ids = None if targets_of is None else sorted(
+        targets_of if op_ids is None else targets_of & set(op_ids))
+    entry_rows: list[Any] = []
+    sites: dict[int, list[Site]] = defaultdict(list)
+    targets: dict[int, list[Target]] = defaultdict(list)
+    for chunk in _chunks(op_ids):
+        entry_rows += session.execute(entry_query if chunk is None else entry_query.where(
+            RegisterEntry.op_id.in_(chunk))).all()
+        for op_id, lat, lon, radius_m, label in session.execute(
+                site_query if chunk is None else site_query.where(RegisterSite.op_id.in_(chunk))):
+            sites[op_id].append(Site(lat, lon, radius_m, label))
+    for chunk in _chunks(target_ids):
+        for op_id, kind, blind, dob_blind, label in session.execute(
+                target_query if chunk is None else target_query.where(
+                    RegisterTarget.op_id.in_(chunk))):
+            targets[op_id].append(Target(kind, blind, dob_blind, label))
+    return {op_id: (state, Footprint(op_id, starts_at, ends_at, tuple(sites.get(op_id, ())),
+                                     tuple(targets.get(op_id, ()))))
+            for op_id, state, starts_at, ends_at in sorted(entry_rows)}
+
+
+def _chunks(ids: list[int] | None) -> list[list[int] | None]:
+    if ids is None:
+        return [None]
+    return [ids[start:start + _ID_CHUNK] for start in range(0, len(ids), _ID_CHUNK)]
+
+
 def _candidates(session: Session, period_id: int, footprint: Footprint,
-                buffer: timedelta) -> list[RegisterEntry]:
-    """Live operations sharing an index key: a blinded target or a place key."""
+                buffer: timedelta) -> list[tuple[str, Footprint]]:
+    """Live operations sharing an index key (a blinded target or a place key), as (state,
+    footprint) by op_id; only those sharing a target key come with their targets, as no other
+    can have a target reason (targets_meet needs the same kind and blind)."""
     ids: set[int] = set()
     blinds = sorted({t.blind for t in footprint.targets})
     if blinds:
@@ -122,6 +175,7 @@ def _candidates(session: Session, period_id: int, footprint: Footprint,
                         RegisterTarget.kind.in_(bindparam("kinds", expanding=True)),
                         RegisterTarget.blind.in_(bindparam("blinds", expanding=True))))
         ids.update(session.scalars(query, {"kinds": kinds, "blinds": blinds}))
+    sharing_a_target = set(ids)
     keys = sorted(place_keys(footprint, buffer))
     for start in range(0, len(keys), 5000):
         chunk = keys[start:start + 5000]
@@ -132,8 +186,8 @@ def _candidates(session: Session, period_id: int, footprint: Footprint,
     ids.discard(footprint.op_id)
     if not ids:
         return []
-    return list(session.scalars(select(RegisterEntry).where(
-        RegisterEntry.op_id.in_(sorted(ids)), RegisterEntry.live.is_(True))))
+    return list(_load_footprints(session, period_id=period_id, op_ids=sorted(ids),
+                                 targets_of=sharing_a_target).values())
 
 
 def _reason_rows(reasons: Reasons, a_is_first: bool) -> list[dict[str, str]]:
@@ -180,8 +234,8 @@ def record_and_check(session: Session, *, period_id: int, state: str, footprint:
     existing = {} if new else _existing(session, footprint.op_id)
     now = utcnow()
     found: set[int] = set()
-    for other in _candidates(session, period_id, footprint, buffer):
-        reasons = reasons_between(footprint, _footprint(other), buffer)
+    for other_state, other in _candidates(session, period_id, footprint, buffer):
+        reasons = reasons_between(footprint, other, buffer)
         if not reasons:
             continue
         found.add(other.op_id)
@@ -192,8 +246,8 @@ def record_and_check(session: Session, *, period_id: int, state: str, footprint:
             record = ConflictRecord(
                 period_id=period_id,
                 op_a=min(footprint.op_id, other.op_id), op_b=max(footprint.op_id, other.op_id),
-                state_a=state if a_is_first else other.state,
-                state_b=other.state if a_is_first else state,
+                state_a=state if a_is_first else other_state,
+                state_b=other_state if a_is_first else state,
                 status="open", severity=reasons.severity, reasons=rows,
                 detected_at=now, updated_at=now)
             session.add(record)
@@ -248,15 +302,39 @@ def withdraw(session: Session, *, period_id: int, op_id: int) -> CheckOutcome:
 
 def full_rescan(session: Session, *, period_id: int,
                 buffer: timedelta = DEFAULT_BUFFER) -> set[tuple[int, int]]:
-    """Every conflicting pair of the period recomputed from the register through its indexes."""
+    """Every conflicting pair of the period recomputed from the register through its indexes.
+
+    The pairs of `Index.all_conflicts()`, found with less work: each pair is decided once (not
+    from both ends), and targets are compared only between operations sharing a target key.
+    """
     from deconfliction.matcher import Index
 
+    footprints = {op_id: fp for op_id, (_, fp)
+                  in _load_footprints(session, period_id=period_id).items()}
     index = Index(buffer)
-    entries = session.scalars(select(RegisterEntry).where(
-        RegisterEntry.period_id == period_id, RegisterEntry.live.is_(True)))
-    for entry in entries:
-        index.add(_footprint(entry))
-    return set(index.all_conflicts())
+    holders: dict[str, set[int]] = defaultdict(set)
+    for op_id, footprint in footprints.items():
+        index.add(footprint)
+        for key in target_keys(footprint):
+            holders[key].add(op_id)
+    pairs: set[tuple[int, int]] = set()
+    for op_id, footprint in footprints.items():
+        sharing = set().union(*(holders[key] for key in target_keys(footprint)))
+        for other_id in index.candidates(footprint):
+            if other_id > op_id and _conflicting(footprint, footprints[other_id], buffer,
+                                                 share_a_target=other_id in sharing):
+                pairs.add((op_id, other_id))
+    return pairs
+
+
+def _conflicting(a: Footprint, b: Footprint, buffer: timedelta, *,
+                 share_a_target: bool) -> bool:
+    """`bool(reasons_between(a, b, buffer))` for distinct operations, without building the
+    reasons; targets can only meet when the two share a target key."""
+    if share_a_target and any(targets_meet(x, y) for x in a.targets for y in b.targets):
+        return True
+    return windows_close(a, b, buffer) and any(sites_meet(x, y) for x in a.sites
+                                               for y in b.sites)
 
 
 # ---------------------------------------------------------------- views and workflow
