@@ -18,12 +18,14 @@ from different machines compare as ratios.
 The workload: 5 targets (phone, passport, person with date of birth, vehicle, e-mail) and
 2 sites per operation; windows of 1-7 days inside a 60-day period; most sites around the towns
 of South-East Asia and Oceania, ~20 % at a handful of busy airports (BKK, KUL, SYD, CGK, MNL:
-gates, terminals and cargo sheds within 3 km of the airport); a few phone numbers shared by 25
-operations each. Hot spots are what make the location index work: an airport cell holds
-thousands of operations at 100,000.
+gates, terminals and cargo sheds within 3 km of the airport); a few phone numbers (one per
+2,000 operations, at least 3) shared by 25 operations each. Hot spots are what make the location
+index work: an airport cell holds thousands of operations at 100,000. On a PostgreSQL server
+running with autovacuum off, the build runs ANALYZE as auto-analyze would (see `build`).
 
     .venv/bin/python bench/deconfliction.py                      # everything (slow at 100,000)
-    .venv/bin/python bench/deconfliction.py --sizes 1000,10000   # smaller
+    .venv/bin/python bench/deconfliction.py --sizes 1000,10000   # smaller (or JPA_BENCH_SIZES)
+    .venv/bin/python bench/deconfliction.py --no-http            # without the HTTP figures
     .venv/bin/python bench/deconfliction.py --profile 1000       # cProfile of building 1,000
 """
 
@@ -428,6 +430,7 @@ def gunicorn(target: str, *, cwd: Path, env: dict[str, str], directory: Path,
     has loaded the app; always stopped."""
     port = _free_port()
     config = directory / f"gunicorn_{port}.py"
+    # gunicorn 27 opens a control socket in ~/.gunicorn by default: not wanted here.
     config.write_text("control_socket_disable = True\n\n\n"
                       "def post_worker_init(worker):\n"
                       f"    worker.log.info('{READY_MARK}')\n")
@@ -436,7 +439,8 @@ def gunicorn(target: str, *, cwd: Path, env: dict[str, str], directory: Path,
         process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--config", str(config), "--bind",
              f"127.0.0.1:{port}", "--workers", str(workers), "--backlog", "256", target],
-            cwd=cwd, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT,
+            cwd=cwd, env={**{k: v for k, v in os.environ.items() if not k.startswith("JPA_")},
+                          **env}, stdout=log, stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 120
@@ -641,8 +645,12 @@ def main() -> None:
                         help="only profile building SIZE operations (SQLite)")
     parser.add_argument("--case", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    # Stopped with SIGTERM, unwind (and so drop the PostgreSQL database) as for Ctrl-C.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    # Stopped with SIGTERM, unwind (and so drop the PostgreSQL database) as for Ctrl-C, once.
+    def stop(*_: object) -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        sys.exit(143)
+
+    signal.signal(signal.SIGTERM, stop)
 
     if args.case:
         backend, size = args.case.split(":")

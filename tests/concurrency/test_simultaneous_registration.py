@@ -222,13 +222,13 @@ def _gunicorn(database_url: str, directory: Path) -> Iterator[tuple[int, subproc
     log_path = directory / "gunicorn.log"
     config = directory / "gunicorn_conf.py"
     config.write_text(
-        # gunicorn >= 24 opens a control socket in ~/.gunicorn by default; older ones ignore
-        # the unknown setting.
+        # gunicorn 27 opens a control socket in ~/.gunicorn by default (shared by every copy);
+        # releases without the setting ignore it.
         "control_socket_disable = True\n\n\n"
         "def post_worker_init(worker):\n"
         f"    worker.log.info('{READY_MARK} %s', worker.pid)\n")
     environment = {
-        **os.environ,
+        **{name: value for name, value in os.environ.items() if not name.startswith("JPA_")},
         "JPA_DATABASE_URL": database_url,
         "JPA_INSTANCE_PATH": str(instance),
         "JPA_SECRET_KEY": SECRET,
