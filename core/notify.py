@@ -6,6 +6,7 @@ import logging
 import smtplib
 from datetime import datetime
 from email.message import EmailMessage
+from typing import Any
 
 from sqlalchemy import ForeignKey, Integer, String, Text, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -112,3 +113,13 @@ def deliver_pending(session: Session, *, host: str | None, port: int, sender: st
                 mail.last_error = str(error)[:500]
     return sent
 
+
+
+def send_queued_now(database: Any, settings: Any) -> int:
+    """After a commit, try to send the queued e-mail in its own transaction (no-op without
+    SMTP); what fails stays queued for the scheduler's next pass."""
+    if not settings.smtp_host:
+        return 0
+    with database.transaction() as session:
+        return deliver_pending(session, host=settings.smtp_host, port=settings.smtp_port,
+                               sender=settings.mail_from)

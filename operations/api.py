@@ -15,6 +15,7 @@ from core.identity.models import Role
 from core.schemas import ERROR_RESPONSES
 from core.states import all_states
 from operations import reporting, services
+from operations.models import Operation
 from operations.schemas import (
     AmendIn,
     ConflictPath,
@@ -100,13 +101,16 @@ def _base_url() -> str:
 
 
 def _after_commit_mail() -> None:
-    """Try to send queued e-mail now; what fails stays queued for the scheduler."""
-    settings = current_app.extensions["jpa.settings"]
-    if not settings.smtp_host:
-        return
-    with current_app.extensions["jpa.db"].transaction() as session:
-        notify.deliver_pending(session, host=settings.smtp_host, port=settings.smtp_port,
-                               sender=settings.mail_from)
+    notify.send_queued_now(current_app.extensions["jpa.db"],
+                           current_app.extensions["jpa.settings"])
+
+
+def _owner_view(session: Session, operation: Operation) -> dict[str, Any]:
+    """The owner's full view of an operation with its conflicts as the owner sees them."""
+    payload = operation_full(operation)
+    payload["conflicts"] = services.operation_conflicts(session, actor=current_api_principal(),
+                                                        operation=operation)
+    return payload
 
 
 @bp.post("/periods/<int:pid>/operations", responses={201: None, **ERROR_RESPONSES})
@@ -117,9 +121,7 @@ def register_operation(path: PeriodPath, body: OperationCreate) -> tuple[Respons
         operation, _ = services.register_operation(
             session, actor=actor, period_id=path.pid, registration=_registration(body),
             blinding_key=_blinding_key(), base_url=_base_url())
-        payload = operation_full(operation)
-        payload["conflicts"] = services.operation_conflicts(session, actor=actor,
-                                                            operation=operation)
+        payload = _owner_view(session, operation)
     _after_commit_mail()
     return json_response(payload, 201)
 
@@ -143,9 +145,7 @@ def get_operation(path: OperationPath) -> tuple[Response, int]:
     with transaction() as session:
         operation, full = services.get_operation(session, actor=actor, op_id=path.oid)
         if full:
-            payload = operation_full(operation)
-            payload["conflicts"] = services.operation_conflicts(session, actor=actor,
-                                                                operation=operation)
+            payload = _owner_view(session, operation)
         else:
             payload = operation_summary(operation)
     return json_response(payload)
@@ -159,9 +159,7 @@ def update_operation(path: OperationPath, body: OperationPatch) -> tuple[Respons
         operation, _ = services.update_operation(
             session, actor=actor, op_id=path.oid, registration=_registration(body),
             blinding_key=_blinding_key(), base_url=_base_url())
-        payload = operation_full(operation)
-        payload["conflicts"] = services.operation_conflicts(session, actor=actor,
-                                                            operation=operation)
+        payload = _owner_view(session, operation)
     _after_commit_mail()
     return json_response(payload)
 
@@ -173,9 +171,7 @@ def cancel_operation(path: OperationPath) -> tuple[Response, int]:
     with transaction() as session:
         operation = services.cancel_operation(session, actor=actor, op_id=path.oid,
                                               base_url=_base_url())
-        payload = operation_full(operation)
-        payload["conflicts"] = services.operation_conflicts(session, actor=actor,
-                                                            operation=operation)
+        payload = _owner_view(session, operation)
     _after_commit_mail()
     return json_response(payload)
 

@@ -414,11 +414,7 @@ def resolve(cid: int) -> Response:
 
 def _send_mail_now() -> None:
     """Try to send queued e-mail after the commit; failures stay queued."""
-    settings = _settings()
-    if settings.smtp_host:
-        with current_app.extensions["jpa.db"].transaction() as db:
-            notify.deliver_pending(db, host=settings.smtp_host, port=settings.smtp_port,
-                                   sender=settings.mail_from)
+    notify.send_queued_now(current_app.extensions["jpa.db"], _settings())
 
 
 # ---------------------------------------------------------------- outcomes

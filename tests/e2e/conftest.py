@@ -192,3 +192,16 @@ def open_tab(browser: Browser, live_server: str) -> Iterator[Callable[[], Ui]]:
 def ui(open_tab: Callable[[], Ui]) -> Ui:
     """The main tab of a test."""
     return open_tab()
+
+
+def log_in_as(ui: Ui, username: str, password: str) -> Page:
+    """Log in through the form and wait for the logged-in header."""
+    from playwright.sync_api import expect
+
+    page = ui.page
+    page.goto(ui.url("/login"))
+    page.get_by_label("Username", exact=True).fill(username)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    return page

@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 
 from core.identity.services import Principal
 from operations import services as operations
+from tests.e2e.conftest import log_in_as
 
 pytestmark = pytest.mark.browser
 
@@ -35,13 +36,7 @@ def period(app, accounts):
 
 
 def log_in(ui, username: str) -> Page:
-    page = ui.page
-    page.goto(ui.url("/login"))
-    page.get_by_label("Username", exact=True).fill(username)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
-    return page
+    return log_in_as(ui, username, PASSWORD)
 
 
 def register(page: Page, ui, period_id: int, *, title: str, agency: str, day: int,
