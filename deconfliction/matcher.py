@@ -7,6 +7,25 @@ than the buffer and some site of one lies within r1 + r2 metres of some site of 
 Candidates come from indexes — blinded target -> operations, and (spatial cell, time bucket)
 -> operations — never from scanning every operation; the exact rules then decide. The same
 index keys are what the register stores in the database, so a lookup there is an index scan.
+
+The location index is a multi-resolution grid (`LEVELS`, coarse to fine), so that the many
+small sites of a busy airport do not all share one coarse cell. A site's natural level is the
+finest whose cells are at least its diameter (larger sites stay at the coarsest level, covering
+several cells). Keys are asymmetric: what an operation stores differs from what it probes with.
+
+- stored keys of a site s: "o{L(s)}:row:col:bucket" for its cells at its own level L(s), and
+  "a{L}:row:col:bucket" for its cells at every level L coarser than L(s);
+- probe keys of a site q: "o{L(q)}:..." and "a{L(q)}:..." for its cells at L(q), and
+  "o{L}:..." for its cells at every level L coarser than L(q).
+
+Why nothing is missed: if s and q meet (distance <= r1 + r2) their discs share a point p, and
+`_cells` yields the cell of every point of a disc at every level. If L(s) is L(q) or finer, s
+stores p's cell at level L(q) (as "o" when the levels are equal, as "a" when L(s) is finer) and
+q probes both "o" and "a" at L(q). If L(s) is coarser, s stores "o" at L(s) and q probes "o" at
+every coarser level, L(s) among them. Either way, since windows that come closer than the buffer
+share a day bucket of their buffered spans, some stored key of s is a probe key of q. Only a
+superset of the conflicts is found; `reasons_between` decides. A small probe meets the other
+small sites of its own fine cell, and the few large sites over it, not the whole coarse cell.
 """
 
 from __future__ import annotations
@@ -20,10 +39,13 @@ from datetime import UTC, datetime, timedelta
 EARTH_RADIUS_M = 6_371_008.8
 METRES_PER_DEGREE = 2 * math.pi * EARTH_RADIUS_M / 360
 DEFAULT_BUFFER = timedelta(minutes=120)
-CELL_DEGREES = 0.2
+# Grid cell sizes in degrees, coarse to fine, each a quarter of the one before: at the finest,
+# a cell is ~350 m tall, room for the 50-200 m sites of an airport. The coarsest, 0.2 degrees,
+# is where the large sites (up to 50 km and beyond) stay, covering several cells.
+LEVELS = (0.2, 0.05, 0.0125, 0.003125)
+CELL_DEGREES = LEVELS[0]
 BUCKET = timedelta(days=1)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_LON_CELLS = round(360 / CELL_DEGREES)
 POLAR_LATITUDE = 80.0
 # Cells are widened by this factor so that float rounding can never drop a true neighbour.
 _MARGIN = 1.001
@@ -125,62 +147,97 @@ def _buckets(starts_at: datetime, ends_at: datetime, buffer: timedelta) -> range
     return range(first, last + 1)
 
 
-def _is_polar(row: int) -> bool:
+def _is_polar(row: int, cell_degrees: float = CELL_DEGREES) -> bool:
     """Rows beyond 80 degrees are one cell each: there every longitude is close."""
-    south = row * CELL_DEGREES - 90
-    return south >= POLAR_LATITUDE or south + CELL_DEGREES <= -POLAR_LATITUDE
+    south = row * cell_degrees - 90
+    return south >= POLAR_LATITUDE or south + cell_degrees <= -POLAR_LATITUDE
 
 
-def cell_of(lat: float, lon: float) -> tuple[int, int]:
-    """The grid cell of a point (polar rows have a single column)."""
-    row = math.floor((lat + 90) / CELL_DEGREES)
-    if _is_polar(row):
+def _lon_cells(cell_degrees: float) -> int:
+    """How many columns go round the Earth at this cell size."""
+    return round(360 / cell_degrees)
+
+
+def cell_of(lat: float, lon: float, cell_degrees: float = CELL_DEGREES) -> tuple[int, int]:
+    """The grid cell of a point at one cell size (polar rows have a single column)."""
+    row = math.floor((lat + 90) / cell_degrees)
+    if _is_polar(row, cell_degrees):
         return row, 0
-    return row, math.floor((lon + 180) / CELL_DEGREES) % _LON_CELLS
+    return row, math.floor((lon + 180) / cell_degrees) % _lon_cells(cell_degrees)
 
 
-def _cells(site: Site) -> Iterator[tuple[int, int]]:
-    """Every cell holding some point of the site's disc (wrapping at the date line).
+def _cells(site: Site, cell_degrees: float = CELL_DEGREES) -> Iterator[tuple[int, int]]:
+    """Every cell (at one cell size) holding some point of the site's disc, wrapping at the
+    date line.
 
     For a point at latitude psi within angular distance rho of the centre at phi,
     hav(dlon) <= hav(rho) / (cos phi * cos psi), which bounds the columns to visit.
     """
+    lon_cells = _lon_cells(cell_degrees)
     rho = site.radius_m * _MARGIN / EARTH_RADIUS_M
     reach_lat = math.degrees(rho)
     south, north = max(-90.0, site.lat - reach_lat), min(90.0, site.lat + reach_lat)
-    first_row = math.floor((south + 90) / CELL_DEGREES)
-    last_row = math.floor((north + 90) / CELL_DEGREES)
-    widest = min(max(abs(south), abs(north)), POLAR_LATITUDE + CELL_DEGREES)
+    first_row = math.floor((south + 90) / cell_degrees)
+    last_row = math.floor((north + 90) / cell_degrees)
+    # Columns matter only in rows that are not polar, which end one cell beyond 80 degrees
+    # (one cell rather than exactly 80, so that float rounding of row edges cannot bite).
+    widest = min(max(abs(south), abs(north)), POLAR_LATITUDE + cell_degrees)
     denominator = math.cos(math.radians(site.lat)) * math.cos(math.radians(widest))
     bound = math.sin(rho / 2) / math.sqrt(denominator) if denominator > 0 else 2.0
     columns: Iterable[int]
     if bound >= 1:
-        columns = range(_LON_CELLS)
+        columns = range(lon_cells)
     else:
         reach_lon = math.degrees(2 * math.asin(bound)) * _MARGIN
-        west = math.floor((site.lon - reach_lon + 180) / CELL_DEGREES)
-        east = math.floor((site.lon + reach_lon + 180) / CELL_DEGREES)
-        columns = range(_LON_CELLS) if east - west + 1 >= _LON_CELLS else sorted(
-            {c % _LON_CELLS for c in range(west, east + 1)})
+        west = math.floor((site.lon - reach_lon + 180) / cell_degrees)
+        east = math.floor((site.lon + reach_lon + 180) / cell_degrees)
+        columns = range(lon_cells) if east - west + 1 >= lon_cells else sorted(
+            {c % lon_cells for c in range(west, east + 1)})
     for row in range(first_row, last_row + 1):
-        if _is_polar(row):
+        if _is_polar(row, cell_degrees):
             yield row, 0
         else:
             for column in columns:
                 yield row, column
 
 
-def place_keys(footprint: Footprint, buffer: timedelta = DEFAULT_BUFFER) -> set[str]:
-    """Index keys 'row:column:bucket' of an operation's sites over its buffered window.
+def level_of(site: Site) -> int:
+    """A site's natural level: the finest whose cells (measured along a meridian) are at least
+    its diameter, so that it covers at most two rows there; the coarsest for larger sites."""
+    for level in range(len(LEVELS) - 1, 0, -1):
+        if LEVELS[level] * METRES_PER_DEGREE >= 2 * site.radius_m * _MARGIN:
+            return level
+    return 0
 
-    Two operations that conflict by location always share at least one key: their discs'
-    boxes overlap (so they share a cell) and their buffered windows overlap (so a bucket).
-    """
+
+def _site_keys(site: Site, levels: Iterable[tuple[str, int]], buckets: range) -> Iterator[str]:
+    """Keys '{kind}{level}:row:column:bucket' of one site for each (kind, level) given."""
+    for kind, level in levels:
+        for row, column in _cells(site, LEVELS[level]):
+            for bucket in buckets:
+                yield f"{kind}{level}:{row}:{column}:{bucket}"
+
+
+def stored_place_keys(footprint: Footprint, buffer: timedelta = DEFAULT_BUFFER) -> set[str]:
+    """Location keys an operation is stored under: "o" at each site's level, "a" coarser."""
     buckets = _buckets(footprint.starts_at, footprint.ends_at, buffer)
     keys: set[str] = set()
     for site in footprint.sites:
-        for row, column in _cells(site):
-            keys.update(f"{row}:{column}:{bucket}" for bucket in buckets)
+        own = level_of(site)
+        levels = [("o", own)] + [("a", level) for level in range(own)]
+        keys.update(_site_keys(site, levels, buckets))
+    return keys
+
+
+def probe_place_keys(footprint: Footprint, buffer: timedelta = DEFAULT_BUFFER) -> set[str]:
+    """Location keys to look an operation's neighbours up by: "o" and "a" at each site's level,
+    "o" at every coarser level (see the module docstring for why none is missed)."""
+    buckets = _buckets(footprint.starts_at, footprint.ends_at, buffer)
+    keys: set[str] = set()
+    for site in footprint.sites:
+        own = level_of(site)
+        levels = [("o", own), ("a", own)] + [("o", level) for level in range(own)]
+        keys.update(_site_keys(site, levels, buckets))
     return keys
 
 
@@ -195,35 +252,44 @@ class Index:
     def __init__(self, buffer: timedelta = DEFAULT_BUFFER) -> None:
         self.buffer = buffer
         self._footprints: dict[int, Footprint] = {}
-        self._by_key: dict[str, set[int]] = defaultdict(set)
+        # Lists, not sets: most location keys have a single holder, and millions of one-element
+        # sets would dominate the memory of a full rescan (an operation is stored under a key
+        # at most once, as `add` first removes it).
+        self._by_key: dict[str, list[int]] = defaultdict(list)
 
-    def _keys(self, footprint: Footprint) -> set[str]:
-        return target_keys(footprint) | {"@" + k for k in place_keys(footprint, self.buffer)}
+    def _stored_keys(self, footprint: Footprint) -> set[str]:
+        # A target key is both stored and probed; location keys are asymmetric.
+        return target_keys(footprint) | {
+            "@" + k for k in stored_place_keys(footprint, self.buffer)}
+
+    def _probe_keys(self, footprint: Footprint) -> set[str]:
+        return target_keys(footprint) | {
+            "@" + k for k in probe_place_keys(footprint, self.buffer)}
 
     def add(self, footprint: Footprint) -> None:
         """Index (or re-index) an operation."""
         self.remove(footprint.op_id)
         self._footprints[footprint.op_id] = footprint
-        for key in self._keys(footprint):
-            self._by_key[key].add(footprint.op_id)
+        for key in self._stored_keys(footprint):
+            self._by_key[key].append(footprint.op_id)
 
     def remove(self, op_id: int) -> None:
         """Drop an operation (cancelled or edited)."""
         old = self._footprints.pop(op_id, None)
         if old is None:
             return
-        for key in self._keys(old):
+        for key in self._stored_keys(old):
             holders = self._by_key.get(key)
-            if holders is not None:
-                holders.discard(op_id)
+            if holders is not None and op_id in holders:
+                holders.remove(op_id)
                 if not holders:
                     del self._by_key[key]
 
     def candidates(self, footprint: Footprint) -> set[int]:
-        """Operations sharing an index key with `footprint` (a superset of its conflicts)."""
+        """Operations stored under a probe key of `footprint` (a superset of its conflicts)."""
         found: set[int] = set()
-        for key in self._keys(footprint):
-            found |= self._by_key.get(key, set())
+        for key in self._probe_keys(footprint):
+            found.update(self._by_key.get(key, ()))
         found.discard(footprint.op_id)
         return found
 

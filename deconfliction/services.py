@@ -25,9 +25,10 @@ from deconfliction.matcher import (
     Reasons,
     Site,
     Target,
-    place_keys,
+    probe_place_keys,
     reasons_between,
     sites_meet,
+    stored_place_keys,
     target_keys,
     targets_meet,
     windows_close,
@@ -95,7 +96,8 @@ def _store(session: Session, *, period_id: int, state: str, footprint: Footprint
         session.execute(delete(RegisterPlaceKey).where(
             RegisterPlaceKey.op_id == footprint.op_id))
     session.flush()
-    keys = place_keys(footprint, buffer)
+    # Stored keys, not probe keys: the index is asymmetric (see deconfliction.matcher).
+    keys = stored_place_keys(footprint, buffer)
     if keys:
         session.execute(RegisterPlaceKey.__table__.insert(),
                         [{"op_id": footprint.op_id, "key": k, "period_id": period_id}
@@ -159,9 +161,10 @@ def _chunks(ids: list[int] | None) -> list[list[int] | None]:
 
 def _candidates(session: Session, period_id: int, footprint: Footprint,
                 buffer: timedelta) -> list[tuple[str, Footprint]]:
-    """Live operations sharing an index key (a blinded target or a place key), as (state,
-    footprint) by op_id; only those sharing a target key come with their targets, as no other
-    can have a target reason (targets_meet needs the same kind and blind)."""
+    """Live operations sharing an index key (a blinded target, or a place key stored under one
+    of the footprint's probe keys), as (state, footprint) by op_id; only those sharing a target
+    key come with their targets, as no other can have a target reason (targets_meet needs the
+    same kind and blind)."""
     ids: set[int] = set()
     blinds = sorted({t.blind for t in footprint.targets})
     if blinds:
@@ -176,7 +179,7 @@ def _candidates(session: Session, period_id: int, footprint: Footprint,
                         RegisterTarget.blind.in_(bindparam("blinds", expanding=True))))
         ids.update(session.scalars(query, {"kinds": kinds, "blinds": blinds}))
     sharing_a_target = set(ids)
-    keys = sorted(place_keys(footprint, buffer))
+    keys = sorted(probe_place_keys(footprint, buffer))
     for start in range(0, len(keys), 5000):
         chunk = keys[start:start + 5000]
         query = (select(RegisterPlaceKey.op_id).distinct()

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from deconfliction.matcher import (
     DEFAULT_BUFFER,
+    LEVELS,
     METRES_PER_DEGREE,
     Footprint,
     Index,
@@ -17,7 +18,10 @@ from deconfliction.matcher import (
     Target,
     brute_force_conflicts,
     haversine_m,
+    level_of,
+    probe_place_keys,
     reasons_between,
+    stored_place_keys,
     windows_close,
 )
 
@@ -177,3 +181,97 @@ def test_every_point_of_a_disc_lies_in_one_of_its_cells(lat, lon, radius, bearin
 
     point = destination(lat, lon, bearing, radius * fraction)
     assert cell_of(*point) in set(_cells(Site(lat, lon, radius)))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(LEVELS), st.floats(-90, 90), st.floats(-180, 179.999),
+       st.one_of(st.floats(10, 400), st.floats(10, 50_000)), st.floats(0, 360),
+       st.floats(0, 1))
+def test_every_point_of_a_disc_lies_in_one_of_its_cells_at_every_level(
+        cell_degrees, lat, lon, radius, bearing, fraction):
+    from deconfliction.matcher import _cells, cell_of
+
+    # A large disc at a fine level covers very many cells: only the small ones are enumerated
+    # there (no site is ever keyed at a level finer than its natural one).
+    if cell_degrees * METRES_PER_DEGREE < radius / 4:
+        return
+    point = destination(lat, lon, bearing, radius * fraction)
+    assert cell_of(*point, cell_degrees) in set(_cells(Site(lat, lon, radius), cell_degrees))
+
+
+def test_levels_go_from_coarse_to_fine_and_small_sites_use_small_cells():
+    assert LEVELS[0] == 0.2
+    assert list(LEVELS) == sorted(set(LEVELS), reverse=True)
+    assert level_of(Site(13.68, 100.75, 50)) == len(LEVELS) - 1
+    assert level_of(Site(13.68, 100.75, 50_000)) == 0
+    gate = op(1, 0, 5, [Site(13.6811, 100.747, 100)])
+    stored, probed = stored_place_keys(gate), probe_place_keys(gate)
+    finest = len(LEVELS) - 1
+    assert {key.split(":")[0] for key in stored} == {f"o{finest}"} | {
+        f"a{level}" for level in range(finest)}
+    assert {key.split(":")[0] for key in probed} == {f"o{finest}", f"a{finest}"} | {
+        f"o{level}" for level in range(finest)}
+
+
+def test_the_longest_key_fits_the_register_column():
+    """register_place_keys.key is String(40): the finest cells and far-off days still fit."""
+    far = Footprint(1, datetime(2199, 12, 30, tzinfo=UTC), datetime(2199, 12, 31, tzinfo=UTC),
+                    (Site(79.99, 179.9999, 10), Site(-79.99, -179.9999, 10),
+                     Site(89.99, 0.0, 10), Site(0.0, 179.9999, 50_000)))
+    keys = stored_place_keys(far) | probe_place_keys(far)
+    assert max(len(key) for key in keys) <= 40
+
+
+# Sites at mixed radii crowded together, so that every pair of levels meets, and pairs placed
+# exactly r1 + r2 apart, where float rounding would first drop a true neighbour.
+MIXED_RADII = [10, 50, 150, 173, 174, 250, 400, 600, 700, 1_500, 2_800, 3_000, 11_000, 25_000,
+               50_000]
+CLUSTERS = [(13.6811, 100.747), (0.0, 179.999), (79.99, 20.0), (-45.0, -0.001), (89.95, 0.0)]
+
+
+@st.composite
+def mixed_periods(draw):
+    centre = draw(st.sampled_from(CLUSTERS))
+    radius = st.one_of(st.sampled_from(MIXED_RADII), st.floats(10, 50_000))
+    placed: list[Site] = []
+    period = []
+    for op_id in range(1, draw(st.integers(2, 14)) + 1):
+        sites = []
+        for _ in range(draw(st.integers(1, 2))):
+            r2 = draw(radius)
+            if placed and draw(st.booleans()):
+                # On the edge of an earlier site: its centre r1 + r2 away, then the radius
+                # set from the distance as computed, so that the pair sits exactly at reach.
+                other = draw(st.sampled_from(placed))
+                lat, lon = destination(other.lat, other.lon, draw(st.floats(0, 360)),
+                                       other.radius_m + r2)
+                r2 = haversine_m(other.lat, other.lon, lat, lon) - other.radius_m
+                if r2 <= 0:
+                    continue
+            else:
+                spread = draw(st.sampled_from([0, 100, 1_000, 5_000, 30_000]))
+                lat, lon = destination(*centre, draw(st.floats(0, 360)),
+                                       spread * draw(st.floats(0, 1)))
+            site = Site(lat, lon, r2)
+            placed.append(site)
+            sites.append(site)
+        start = draw(st.integers(0, 24 * 3))
+        period.append(op(op_id, start, start + draw(st.integers(1, 48)), sites))
+    return period
+
+
+@settings(max_examples=300, deadline=None)
+@given(mixed_periods())
+def test_index_equals_brute_force_across_levels_and_at_exact_reach(period):
+    index = Index(BUFFER)
+    for footprint in period:
+        index.add(footprint)
+    assert pair_set(index.all_conflicts()) == pair_set(brute_force_conflicts(period, BUFFER))
+    # Registering one by one (probe, then store), as the service does, finds the same pairs.
+    incremental = Index(BUFFER)
+    found = set()
+    for footprint in period:
+        found |= {(min(other, footprint.op_id), max(other, footprint.op_id))
+                  for other in incremental.conflicts_of(footprint)}
+        incremental.add(footprint)
+    assert found == set(brute_force_conflicts(period, BUFFER))
