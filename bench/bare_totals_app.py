@@ -1,10 +1,18 @@
 """A bare Flask JSON endpoint for GET: the yardstick for the HTTP figures of bench/outcomes.py.
 
-It answers the totals route with a fixed document of the same shape (15 indicators), so the
-ratio of the two rates is what computing real totals costs. Run alone it only says so.
+It answers the totals route with the very document the application answered for the benchmark
+period (bench/outcomes.py writes it to the file named by JPA_BENCH_TOTALS_DOCUMENT), serialised
+with `jsonify` on every request as any plain Flask endpoint would; without that file, a fixed
+document of the same shape with 15 indicators and no states. Both sides then send and the
+client parses the same bytes, so the ratio of the two rates is what the application adds:
+authentication, the visibility check and the totals themselves. Run alone it only says so.
 """
 
 from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
 
 from flask import Flask, jsonify
 
@@ -14,6 +22,9 @@ KEYS = ("victims_assisted", "suspects_identified", "arrests", "search_warrants",
         "intelligence_reports_shared", "fraudulent_documents_seized",
         "smuggled_migrants_detected", "persons_checked", "locations_checked",
         "awareness_activities", "training_sessions", "officers_trained")
+_SOURCE = os.environ.get("JPA_BENCH_TOTALS_DOCUMENT")
+DOCUMENT = (json.loads(Path(_SOURCE).read_text()) if _SOURCE else
+            {"totals": dict.fromkeys(KEYS, 0), "by_state": {}, "breakdown": {}, "series": {}})
 
 
 @app.get("/healthz")
@@ -24,8 +35,8 @@ def healthz():
 
 @app.get("/api/v1/periods/<int:pid>/totals")
 def totals(pid: int):
-    """A fixed totals document."""
-    return jsonify(totals=dict.fromkeys(KEYS, 0), by_state={}, breakdown={}, series={})
+    """The fixed totals document."""
+    return jsonify(DOCUMENT)
 
 
 if __name__ == "__main__":

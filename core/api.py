@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from werkzeug.exceptions import BadRequest
 
 from core import audit
-from core.db import get_database
+from core.db import get_database, transaction
 from core.errors import Unauthenticated
 from core.identity.services import Principal, authenticate_token
 from core.web import error_response
@@ -108,7 +108,8 @@ def _authenticate() -> Response | None:
         return response
     policy = current_app.extensions["jpa.identity"]
     try:
-        with get_database().transaction(write=False) as session:
+        # The request's own session: the handler's transaction reuses it.
+        with transaction(write=False) as session:
             g.principal = authenticate_token(session, policy=policy, token=token.strip())
     except Unauthenticated as refusal:
         return _refuse_token(refusal.message)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -332,12 +334,62 @@ def report_history(path: ReportPath) -> tuple[Response, int]:
     return json_response(payload)
 
 
-@bp.get("/periods/<int:pid>/totals", responses={200: None, **ERROR_RESPONSES})
-def totals(path: PeriodPath) -> tuple[Response, int]:
-    """Totals of the current versions: regional, by state as visible, by category, daily."""
+class RenderedTotals:
+    """The last rendered totals documents of this process, by (period, scope, figures
+    version): an unchanged period is answered without summing or serialising again."""
+
+    def __init__(self, capacity: int = 256) -> None:
+        self.capacity = capacity
+        self._documents: OrderedDict[tuple[int, str, int], bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[int, str, int]) -> bytes | None:
+        """The document stored under `key`, if any."""
+        with self._lock:
+            document = self._documents.get(key)
+            if document is not None:
+                self._documents.move_to_end(key)
+            return document
+
+    def put(self, key: tuple[int, str, int], document: bytes) -> None:
+        """Keep a document, dropping the least recently used beyond the capacity."""
+        with self._lock:
+            self._documents[key] = document
+            self._documents.move_to_end(key)
+            while len(self._documents) > self.capacity:
+                self._documents.popitem(last=False)
+
+
+def _rendered_totals() -> RenderedTotals:
+    # One per application: two apps in one process (tests) have different databases.
+    return current_app.extensions.setdefault("jpa.rendered_totals", RenderedTotals())
+
+
+@bp.get("/periods/<int:pid>/totals", responses={200: None, 304: None, **ERROR_RESPONSES})
+def totals(path: PeriodPath) -> Response:
+    """Totals of the current versions: regional, by state as visible, by category, daily.
+
+    The ETag names the period's figures version and the caller's scope: `If-None-Match` with it
+    is answered 304 while no report or indicator of the period has changed.
+    """
+    actor = current_api_principal()
+    scope = actor.state or "" if actor.role == Role.LIAISON_OFFICER else "*"
     with transaction(write=False) as session:
-        payload = reporting.totals(session, actor=current_api_principal(), period_id=path.pid)
-    return json_response(payload)
+        version = services.figures_version(session, actor=actor, period_id=path.pid)
+        key = (path.pid, scope, version)
+        etag = f"totals-{path.pid}-{version}-{scope.replace('*', 'all')}"
+        if etag in request.if_none_match:
+            response = Response(status=304)
+        else:
+            cache = _rendered_totals()
+            document = cache.get(key)
+            if document is None:
+                payload = reporting.totals(session, actor=actor, period_id=path.pid)
+                document = current_app.json.dumps(payload).encode()
+                cache.put(key, document)
+            response = Response(document, status=200, mimetype="application/json")
+    response.set_etag(etag)
+    return response
 
 
 @bp.get("/periods/<int:pid>/completeness", responses={200: None, **ERROR_RESPONSES})

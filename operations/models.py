@@ -33,6 +33,9 @@ class Period(Base):
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # Bumped by every change to the figures (a report written, amended or retracted, an
+    # indicator added), so that a reader can tell in one lookup whether its totals are current.
+    figures_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     participants: Mapped[list[PeriodState]] = relationship(
         back_populates="period", cascade="all, delete-orphan", order_by="PeriodState.state",
         lazy="selectin",

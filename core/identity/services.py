@@ -398,7 +398,13 @@ def authenticate_token(session: Session, *, policy: IdentityPolicy, token: str) 
         user_id = int(claims["sub"])
     except (TypeError, ValueError) as error:
         raise Unauthenticated("Invalid token: bad subject.") from error
-    user = session.get(User, user_id)
+    jti = str(claims["jti"])
+    # One statement for the account and the revocation list: it runs on every API request.
+    revoked = select(RevokedToken.jti).where(RevokedToken.jti == jti).exists()
+    user = session.execute(
+        select(User.id, User.username, User.full_name, User.role, User.state, User.time_zone,
+               User.disabled, User.tokens_valid_after, revoked.label("revoked"))
+        .where(User.id == user_id)).first()
     if user is None or user.disabled:
         raise Unauthenticated("Invalid token: the account is disabled.")
     issued_at = claims["iat"]
@@ -406,9 +412,10 @@ def authenticate_token(session: Session, *, policy: IdentityPolicy, token: str) 
         raise Unauthenticated("Invalid token: bad issued-at time.")
     if issued_at < user.tokens_valid_after.timestamp():
         raise Unauthenticated("Invalid token: it was issued before a password change.")
-    if session.get(RevokedToken, str(claims["jti"])) is not None:
+    if user.revoked:
         raise Unauthenticated("Invalid token: it was revoked.")
-    return Principal.of(user, str(claims["jti"]))
+    return Principal(user.id, user.username, user.full_name, Role(user.role), user.state,
+                     user.time_zone, jti)
 
 
 def revoke_token(session: Session, *, actor: Principal, policy: IdentityPolicy,
