@@ -7,11 +7,11 @@ sees an operation's model nor a clear target value.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, delete, or_, select, text
+from sqlalchemy import bindparam, delete, func, or_, select, text
 from sqlalchemy.orm import Session, lazyload
 
 from core import audit
@@ -25,13 +25,10 @@ from deconfliction.matcher import (
     Reasons,
     Site,
     Target,
+    conflicting_pairs,
     probe_place_keys,
     reasons_between,
-    sites_meet,
     stored_place_keys,
-    target_keys,
-    targets_meet,
-    windows_close,
 )
 from deconfliction.models import (
     ConflictEvent,
@@ -305,39 +302,32 @@ def withdraw(session: Session, *, period_id: int, op_id: int) -> CheckOutcome:
 
 def full_rescan(session: Session, *, period_id: int,
                 buffer: timedelta = DEFAULT_BUFFER) -> set[tuple[int, int]]:
-    """Every conflicting pair of the period recomputed from the register through its indexes.
+    """Every conflicting pair of the period recomputed from the register in one pass.
 
-    The pairs of `Index.all_conflicts()`, found with less work: each pair is decided once (not
-    from both ends), and targets are compared only between operations sharing a target key.
+    The pairs of `Index.all_conflicts()` (see `matcher.conflicting_pairs`), from the live
+    entries with their sites and only those targets whose key another target of the period
+    shares: a target held by one operation alone can be no reason, and at 100,000 operations
+    the half million others would dominate time and memory.
     """
-    from deconfliction.matcher import Index
-
-    footprints = {op_id: fp for op_id, (_, fp)
-                  in _load_footprints(session, period_id=period_id).items()}
-    index = Index(buffer)
-    holders: dict[str, set[int]] = defaultdict(set)
-    for op_id, footprint in footprints.items():
-        index.add(footprint)
-        for key in target_keys(footprint):
-            holders[key].add(op_id)
-    pairs: set[tuple[int, int]] = set()
-    for op_id, footprint in footprints.items():
-        sharing = set().union(*(holders[key] for key in target_keys(footprint)))
-        for other_id in index.candidates(footprint):
-            if other_id > op_id and _conflicting(footprint, footprints[other_id], buffer,
-                                                 share_a_target=other_id in sharing):
-                pairs.add((op_id, other_id))
-    return pairs
-
-
-def _conflicting(a: Footprint, b: Footprint, buffer: timedelta, *,
-                 share_a_target: bool) -> bool:
-    """`bool(reasons_between(a, b, buffer))` for distinct operations, without building the
-    reasons; targets can only meet when the two share a target key."""
-    if share_a_target and any(targets_meet(x, y) for x in a.targets for y in b.targets):
-        return True
-    return windows_close(a, b, buffer) and any(sites_meet(x, y) for x in a.sites
-                                               for y in b.sites)
+    footprints = {op_id: fp for op_id, (_, fp) in _load_footprints(
+        session, period_id=period_id, targets_of=set()).items()}
+    shared = (select(RegisterTarget.kind, RegisterTarget.blind)
+              .join(RegisterEntry, RegisterEntry.op_id == RegisterTarget.op_id)
+              .where(RegisterTarget.period_id == period_id, RegisterEntry.live.is_(True))
+              .group_by(RegisterTarget.kind, RegisterTarget.blind)
+              .having(func.count(RegisterTarget.op_id.distinct()) > 1)).subquery()
+    targets: dict[int, list[Target]] = defaultdict(list)
+    for op_id, kind, blind, dob_blind, label in session.connection().execute(
+            select(RegisterTarget.op_id, RegisterTarget.kind, RegisterTarget.blind,
+                   RegisterTarget.dob_blind, RegisterTarget.label)
+            .join(shared, (shared.c.kind == RegisterTarget.kind)
+                  & (shared.c.blind == RegisterTarget.blind))
+            .join(RegisterEntry, RegisterEntry.op_id == RegisterTarget.op_id)
+            .where(RegisterTarget.period_id == period_id, RegisterEntry.live.is_(True))):
+        targets[op_id].append(Target(kind, blind, dob_blind, label))
+    for op_id, held in targets.items():
+        footprints[op_id] = replace(footprints[op_id], targets=tuple(held))
+    return conflicting_pairs(footprints.values(), buffer)
 
 
 # ---------------------------------------------------------------- views and workflow

@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from deconfliction.matcher import METRES_PER_DEGREE, Footprint, Site, Target, brute_force_conflicts
+from deconfliction.services import full_rescan
 from tests.deconfliction.helpers import (
     API,
     BANGKOK,
@@ -190,6 +191,9 @@ def test_reported_pairs_equal_the_brute_force_pairs(world, operations, changes):
     assert len(pairs) == len(set(pairs)), "one record per pair"
     live = {tuple(c["operation_ids"]): c for c in reported if c["status"] != "cleared"}
     assert set(live) == set(expected)
+    # A full rescan of the register (one pass, no incremental state) finds the same pairs.
+    with world.app.extensions["jpa.db"].transaction(write=False) as session:
+        assert full_rescan(session, period_id=pid) == set(expected)
     states = {s.op_id: s.state for s in registered}
     for pair, reasons in expected.items():
         conflict = live[pair]

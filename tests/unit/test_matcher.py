@@ -17,6 +17,7 @@ from deconfliction.matcher import (
     Site,
     Target,
     brute_force_conflicts,
+    conflicting_pairs,
     haversine_m,
     level_of,
     probe_place_keys,
@@ -275,3 +276,41 @@ def test_index_equals_brute_force_across_levels_and_at_exact_reach(period):
                   for other in incremental.conflicts_of(footprint)}
         incremental.add(footprint)
     assert found == set(brute_force_conflicts(period, BUFFER))
+
+
+# The one-pass rescan (cells swept in order of start, no day buckets) against brute force.
+
+
+@settings(max_examples=200, deadline=None)
+@given(periods())
+def test_one_pass_rescan_equals_brute_force(period):
+    assert conflicting_pairs(period, BUFFER) == set(brute_force_conflicts(period, BUFFER))
+
+
+@settings(max_examples=300, deadline=None)
+@given(mixed_periods(), st.sampled_from([timedelta(0), timedelta(minutes=120),
+                                         timedelta(days=2)]))
+def test_one_pass_rescan_equals_brute_force_across_levels(period, buffer):
+    assert conflicting_pairs(period, buffer) == set(brute_force_conflicts(period, buffer))
+
+
+def test_one_pass_rescan_pairs_windows_exactly_one_buffer_apart_only_when_closer():
+    here = Site(13.69, 100.75, 100)
+    touching = [op(1, 0, 10, [here]), op(2, 12, 20, [here])]  # a gap of exactly 2 hours
+    assert conflicting_pairs(touching, timedelta(hours=2)) == set()
+    assert conflicting_pairs(touching, timedelta(hours=2, seconds=1)) == {(1, 2)}
+    # Long windows far apart in start: the sweep must still pair them when they overlap.
+    long_and_late = [op(3, 0, 24 * 30, [Site(13.69, 100.75, 40_000)]),
+                     op(4, 24 * 29, 24 * 29 + 1, [here])]
+    assert conflicting_pairs(long_and_late) == {(3, 4)}
+    small_and_long = [op(5, 0, 24 * 30, [here]), op(6, 24 * 29, 24 * 29 + 1,
+                                                   [Site(13.69, 100.75, 40_000)])]
+    assert conflicting_pairs(small_and_long) == {(5, 6)}
+
+
+def test_one_pass_rescan_pairs_targets_by_key_and_date_of_birth():
+    person = [op(1, 0, 1, targets=[Target("person", "x", "d1")]),
+              op(2, 500, 501, targets=[Target("person", "x", "d2")]),
+              op(3, 900, 901, targets=[Target("person", "x", None)]),
+              op(4, 0, 1, targets=[Target("phone", "x")])]
+    assert conflicting_pairs(person) == {(1, 3), (2, 3)}
