@@ -71,35 +71,44 @@ def lock_period(session: Session, period_id: int) -> None:
 
 
 def _store(session: Session, *, period_id: int, state: str, footprint: Footprint,
-           contact: Contact, buffer: timedelta) -> bool:
-    """Write the footprint into the register; True when the operation is new to it."""
-    entry = session.get(RegisterEntry, footprint.op_id)
-    new = entry is None
+           contact: Contact, buffer: timedelta, new: bool) -> None:
+    """Write the footprint into the register (`new`: the caller knows it has no entry yet)."""
+    targets = [{"op_id": footprint.op_id, "period_id": period_id, "position": i,
+                "kind": t.kind, "blind": t.blind, "dob_blind": t.dob_blind, "label": t.label}
+               for i, t in enumerate(footprint.targets)]
+    sites = [{"op_id": footprint.op_id, "position": i, "label": s.label, "lat": s.lat,
+              "lon": s.lon, "radius_m": s.radius_m} for i, s in enumerate(footprint.sites)]
+    entry = None if new else session.get(RegisterEntry, footprint.op_id)
     if entry is None:
-        entry = RegisterEntry(op_id=footprint.op_id, period_id=period_id)
-        session.add(entry)
-    entry.state = state
-    entry.starts_at, entry.ends_at = footprint.starts_at, footprint.ends_at
-    entry.live = True
-    entry.contact_name = contact.name
-    entry.contact_email, entry.contact_phone = contact.email, contact.phone
-    entry.contact_user_id = contact.user_id
-    entry.targets = [RegisterTarget(period_id=period_id, position=i, kind=t.kind, blind=t.blind,
-                                    dob_blind=t.dob_blind, label=t.label)
-                     for i, t in enumerate(footprint.targets)]
-    entry.sites = [RegisterSite(position=i, label=s.label, lat=s.lat, lon=s.lon,
-                                radius_m=s.radius_m) for i, s in enumerate(footprint.sites)]
-    if not new:  # a new entry has no keys yet (they reference it)
+        # Plain inserts, each list in one executemany: this runs on every registration, and the
+        # unit of work would insert the targets and sites one statement each.
+        session.execute(RegisterEntry.__table__.insert(), {
+            "op_id": footprint.op_id, "period_id": period_id, "state": state,
+            "starts_at": footprint.starts_at, "ends_at": footprint.ends_at, "live": True,
+            "contact_name": contact.name, "contact_email": contact.email,
+            "contact_phone": contact.phone, "contact_user_id": contact.user_id})
+        if targets:
+            session.execute(RegisterTarget.__table__.insert(), targets)
+        if sites:
+            session.execute(RegisterSite.__table__.insert(), sites)
+    else:
+        entry.state = state
+        entry.starts_at, entry.ends_at = footprint.starts_at, footprint.ends_at
+        entry.live = True
+        entry.contact_name = contact.name
+        entry.contact_email, entry.contact_phone = contact.email, contact.phone
+        entry.contact_user_id = contact.user_id
+        entry.targets = [RegisterTarget(**row) for row in targets]
+        entry.sites = [RegisterSite(**row) for row in sites]
         session.execute(delete(RegisterPlaceKey).where(
             RegisterPlaceKey.op_id == footprint.op_id))
-    session.flush()
+        session.flush()
     # Stored keys, not probe keys: the index is asymmetric (see deconfliction.matcher).
     keys = stored_place_keys(footprint, buffer)
     if keys:
         session.execute(RegisterPlaceKey.__table__.insert(),
                         [{"op_id": footprint.op_id, "key": k, "period_id": period_id}
                          for k in keys])
-    return new
 
 
 _ID_CHUNK = 5000
@@ -224,11 +233,16 @@ def _existing(session: Session, op_id: int) -> dict[int, ConflictRecord]:
 
 
 def record_and_check(session: Session, *, period_id: int, state: str, footprint: Footprint,
-                     contact: Contact, buffer: timedelta = DEFAULT_BUFFER) -> CheckOutcome:
-    """Store an operation's footprint and reconcile its conflicts, serialised per period."""
+                     contact: Contact, buffer: timedelta = DEFAULT_BUFFER,
+                     new: bool = False) -> CheckOutcome:
+    """Store an operation's footprint and reconcile its conflicts, serialised per period.
+
+    `new`: the operation was just created and is not in the register yet (a registration);
+    otherwise it is re-checked after an edit.
+    """
     lock_period(session, period_id)
-    new = _store(session, period_id=period_id, state=state, footprint=footprint,
-                 contact=contact, buffer=buffer)
+    _store(session, period_id=period_id, state=state, footprint=footprint, contact=contact,
+           buffer=buffer, new=new)
     outcome = CheckOutcome()
     # Conflict records are only made here, after _store: one new to the register has none.
     existing = {} if new else _existing(session, footprint.op_id)

@@ -10,7 +10,8 @@ from typing import Any
 import airportsdata
 import pycountry
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from core import audit, notify
 from core.db import utcnow
@@ -272,7 +273,11 @@ def _footprint(operation: Operation,
 
 def _own_period(session: Session, actor: Principal, period_id: int) -> Period:
     require_role(actor, Role.LIAISON_OFFICER)
-    period = get_period(session, actor=actor, period_id=period_id)
+    # The visibility join already proves participation: the participants load only if used.
+    period = session.scalar(_visible(actor).where(Period.id == period_id)
+                            .options(lazyload(Period.participants)))
+    if period is None:
+        raise NotFound("period")
     return period
 
 
@@ -302,20 +307,34 @@ def register_operation(session: Session, *, actor: Principal, period_id: int,
         contact_name=data.contact.name if data.contact else None,
         contact_email=data.contact.email if data.contact else None,
         contact_phone=data.contact.phone if data.contact else None)
-    operation.sites = sites
-    operation.targets = [OperationTarget(position=i, kind=t.kind, label=t.label)
-                         for i, t in enumerate(blinded)]
     session.add(operation)
     session.flush()
+    # Sites and targets in one executemany each (the unit of work would insert them one row
+    # at a time, to read back ids nobody needs), then shown to the operation as loaded.
+    children = [OperationTarget(operation_id=operation.id, position=i, kind=t.kind.value,
+                                label=t.label) for i, t in enumerate(blinded)]
+    for site in sites:
+        site.operation_id = operation.id
+    session.execute(OperationSite.__table__.insert(), [_row_of(site) for site in sites])
+    if children:
+        session.execute(OperationTarget.__table__.insert(), [_row_of(t) for t in children])
+    set_committed_value(operation, "sites", sites)
+    set_committed_value(operation, "targets", children)
     targets = tuple(matcher.Target(t.kind.value, t.blind, t.dob_blind, t.label) for t in blinded)
     outcome = deconfliction.record_and_check(
         session, period_id=period.id, state=operation.owner_state,
         footprint=_footprint(operation, targets),
-        contact=_contact_of(operation, session.get(User, actor.id)))
+        contact=_contact_of(operation, session.get(User, actor.id)), new=True)
     audit.record(session, action="operation.created", actor=actor, object_type="operation",
                  object_id=operation.id, details={"conflicts": len(outcome.current)})
     notify_changes(session, outcome.changed, base_url=base_url)
     return operation, outcome
+
+
+def _row_of(child: OperationSite | OperationTarget) -> dict[str, Any]:
+    """The column values of a new (unsaved) site or target, for a plain insert."""
+    return {column.key: getattr(child, column.key)
+            for column in child.__table__.columns if column.key != "id"}
 
 
 def _owned(session: Session, actor: Principal, op_id: int) -> Operation:
