@@ -16,6 +16,7 @@ from core.db import Base, UTCDateTime, utcnow
 
 GENESIS_HASH = "0" * 64
 # One constant key: every writer of the chain queues on the same PostgreSQL advisory lock.
+_HEAD = "jpa.audit_head"
 _AUDIT_LOCK_KEY = 0x4A5041_0001
 
 current_request_id: ContextVar[str | None] = ContextVar("current_request_id", default=None)
@@ -81,13 +82,24 @@ def record(
     details: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append one event to the chain inside the caller's transaction."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _AUDIT_LOCK_KEY})
-    last = session.execute(
-        select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
-    ).first()
+    # The head of the chain is read (under the lock) once per transaction and then followed
+    # in memory: nobody else can append while the lock (or SQLite's write lock) is held. It is
+    # kept against the innermost transaction, so a rolled-back savepoint never leaves a stale
+    # head behind.
+    transaction = session.get_nested_transaction() or session.get_transaction()
+    head = session.info.get(_HEAD)
+    if head is not None and head[0] is transaction:
+        last_seq, last_hash = head[1], head[2]
+    else:
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(text("SELECT pg_advisory_xact_lock(:key)"),
+                            {"key": _AUDIT_LOCK_KEY})
+        last = session.execute(
+            select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
+        ).first()
+        last_seq, last_hash = (last.seq, last.hash) if last else (0, GENESIS_HASH)
     event = AuditEvent(
-        seq=(last.seq + 1) if last else 1,
+        seq=last_seq + 1,
         # Microsecond precision survives both backends, so the hash recomputes exactly.
         at=utcnow(),
         actor_id=actor.id if actor else None,
@@ -99,11 +111,12 @@ def record(
         outcome=outcome,
         request_id=current_request_id.get(),
         details=json.dumps(details or {}, sort_keys=True, separators=(",", ":")),
-        prev_hash=last.hash if last else GENESIS_HASH,
+        prev_hash=last_hash,
     )
     event.hash = _digest(event)
     session.add(event)
     session.flush()
+    session.info[_HEAD] = (transaction, event.seq, event.hash)
     return event
 
 

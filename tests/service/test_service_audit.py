@@ -90,6 +90,29 @@ def test_a_rolled_back_transaction_leaves_no_row_and_no_gap(database):
     assert _verify(database).problem is None
 
 
+def test_many_rows_in_one_transaction_and_a_rolled_back_savepoint_keep_the_chain(database):
+    """The chain's head is followed in memory within a transaction; a savepoint that rolls back
+    its rows must not leave that head pointing at a row that no longer exists."""
+    _append(database, 2, prefix="before")
+    with database.transaction() as session:
+        for index in range(3):
+            audit.record(session, action=f"outer.{index}", actor_username="tester")
+        savepoint = session.begin_nested()
+        audit.record(session, action="inner.dropped", actor_username="tester")
+        savepoint.rollback()
+        audit.record(session, action="outer.after", actor_username="tester")
+        with session.begin_nested():
+            audit.record(session, action="inner.kept", actor_username="tester")
+        audit.record(session, action="outer.last", actor_username="tester")
+    _append(database, 1, prefix="after")
+    rows = _rows(database)
+    assert [row.action for row in rows] == [
+        "before.0", "before.1", "outer.0", "outer.1", "outer.2", "outer.after", "inner.kept",
+        "outer.last", "after.0"]
+    assert [row.seq for row in rows] == list(range(1, 10))
+    assert _verify(database).problem is None
+
+
 @pytest.mark.parametrize("statement", [
     "UPDATE audit_events SET action = 'forged' WHERE seq = 2",
     "UPDATE audit_events SET outcome = 'success'",
