@@ -16,8 +16,9 @@ from core.db import Base, UTCDateTime, utcnow
 
 GENESIS_HASH = "0" * 64
 # One constant key: every writer of the chain queues on the same PostgreSQL advisory lock.
-_HEAD = "jpa.audit_head"
 _AUDIT_LOCK_KEY = 0x4A5041_0001
+# Where a session keeps the chain's head for its current transaction (see _chain_head).
+_HEAD = "jpa.audit_head"
 
 current_request_id: ContextVar[str | None] = ContextVar("current_request_id", default=None)
 
@@ -70,6 +71,48 @@ def _digest(event: AuditEvent) -> str:
     return hashlib.sha256(encoded).hexdigest()
 
 
+def _chain_head(session: Session) -> tuple[Any, int, str]:
+    """(transaction, seq, hash) of the chain's last row, as this transaction sees it.
+
+    The head is read (under the lock) once per transaction and then followed in memory:
+    nobody else can append while the lock (or SQLite's write lock) is held. It is kept against
+    the innermost transaction, so a rolled-back savepoint never leaves a stale head behind.
+    """
+    transaction = session.get_nested_transaction() or session.get_transaction()
+    head = session.info.get(_HEAD)
+    if head is not None and head[0] is transaction:
+        return head
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _AUDIT_LOCK_KEY})
+    last = session.execute(
+        select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
+    ).first()
+    return (transaction, last.seq, last.hash) if last else (transaction, 0, GENESIS_HASH)
+
+
+def _event(seq: int, prev_hash: str, *, action: str, outcome: str = "success",
+           actor: Actor | None = None, actor_username: str | None = None,
+           object_type: str | None = None, object_id: str | int | None = None,
+           details: dict[str, Any] | None = None) -> AuditEvent:
+    event = AuditEvent(
+        seq=seq,
+        # Microsecond precision survives both backends, so the hash recomputes exactly.
+        at=utcnow(),
+        actor_id=actor.id if actor else None,
+        actor_username=actor.username if actor else actor_username,
+        actor_state=actor.state if actor else None,
+        action=action,
+        object_type=object_type,
+        object_id=None if object_id is None else str(object_id),
+        outcome=outcome,
+        request_id=current_request_id.get(),
+        details=json.dumps(details or {}, sort_keys=True, separators=(",", ":")),
+        prev_hash=prev_hash,
+    )
+    event.hash = _digest(event)
+    return event
+
+
 def record(
     session: Session,
     *,
@@ -82,42 +125,29 @@ def record(
     details: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append one event to the chain inside the caller's transaction."""
-    # The head of the chain is read (under the lock) once per transaction and then followed
-    # in memory: nobody else can append while the lock (or SQLite's write lock) is held. It is
-    # kept against the innermost transaction, so a rolled-back savepoint never leaves a stale
-    # head behind.
-    transaction = session.get_nested_transaction() or session.get_transaction()
-    head = session.info.get(_HEAD)
-    if head is not None and head[0] is transaction:
-        last_seq, last_hash = head[1], head[2]
-    else:
-        if session.get_bind().dialect.name == "postgresql":
-            session.execute(text("SELECT pg_advisory_xact_lock(:key)"),
-                            {"key": _AUDIT_LOCK_KEY})
-        last = session.execute(
-            select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
-        ).first()
-        last_seq, last_hash = (last.seq, last.hash) if last else (0, GENESIS_HASH)
-    event = AuditEvent(
-        seq=last_seq + 1,
-        # Microsecond precision survives both backends, so the hash recomputes exactly.
-        at=utcnow(),
-        actor_id=actor.id if actor else None,
-        actor_username=actor.username if actor else actor_username,
-        actor_state=actor.state if actor else None,
-        action=action,
-        object_type=object_type,
-        object_id=None if object_id is None else str(object_id),
-        outcome=outcome,
-        request_id=current_request_id.get(),
-        details=json.dumps(details or {}, sort_keys=True, separators=(",", ":")),
-        prev_hash=last_hash,
-    )
-    event.hash = _digest(event)
+    transaction, last_seq, last_hash = _chain_head(session)
+    event = _event(last_seq + 1, last_hash, action=action, outcome=outcome, actor=actor,
+                   actor_username=actor_username, object_type=object_type,
+                   object_id=object_id, details=details)
     session.add(event)
     session.flush()
     session.info[_HEAD] = (transaction, event.seq, event.hash)
     return event
+
+
+def record_many(session: Session, events: list[dict[str, Any]]) -> None:
+    """Append several events (each the keyword arguments of `record`) in one insert."""
+    if not events:
+        return
+    transaction, last_seq, last_hash = _chain_head(session)
+    rows = []
+    for fields in events:
+        event = _event(last_seq + 1, last_hash, **fields)
+        last_seq, last_hash = event.seq, event.hash
+        rows.append({column.key: getattr(event, column.key)
+                     for column in AuditEvent.__table__.columns})
+    session.execute(AuditEvent.__table__.insert(), rows)
+    session.info[_HEAD] = (transaction, last_seq, last_hash)
 
 
 @dataclass(frozen=True)

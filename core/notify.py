@@ -54,6 +54,20 @@ def notify(session: Session, *, user_id: int | None, email: str | None, subject:
         session.add(OutboxMail(recipient=email, subject=subject[:200], body=body))
 
 
+def notify_all(session: Session, messages: list[dict[str, Any]]) -> None:
+    """`notify` for many messages (each its keyword arguments), in one insert per table."""
+    now = utcnow()
+    inbox_rows = [{"user_id": m["user_id"], "subject": m["subject"][:200], "body": m["body"],
+                   "link": m.get("link"), "created_at": now}
+                  for m in messages if m["user_id"] is not None]
+    mail_rows = [{"recipient": m["email"], "subject": m["subject"][:200], "body": m["body"],
+                  "created_at": now, "attempts": 0} for m in messages if m["email"]]
+    if inbox_rows:
+        session.execute(Notification.__table__.insert(), inbox_rows)
+    if mail_rows:
+        session.execute(OutboxMail.__table__.insert(), mail_rows)
+
+
 def inbox(session: Session, *, user_id: int, limit: int = 200) -> list[Notification]:
     """A user's notifications, newest first."""
     return list(session.scalars(select(Notification).where(Notification.user_id == user_id)

@@ -248,6 +248,7 @@ def record_and_check(session: Session, *, period_id: int, state: str, footprint:
     existing = {} if new else _existing(session, footprint.op_id)
     now = utcnow()
     found: set[int] = set()
+    detected: list[ConflictRecord] = []
     for other_state, other in _candidates(session, period_id, footprint, buffer):
         reasons = reasons_between(footprint, other, buffer)
         if not reasons:
@@ -265,11 +266,7 @@ def record_and_check(session: Session, *, period_id: int, state: str, footprint:
                 status="open", severity=reasons.severity, reasons=rows,
                 detected_at=now, updated_at=now)
             session.add(record)
-            session.flush()
-            _event(session, record, "detected")
-            audit.record(session, action="conflict.detected", object_type="conflict",
-                         object_id=record.id, actor_username="deconfliction",
-                         details={"severity": record.severity})
+            detected.append(record)
             outcome.changed.append(record)
         elif record.status == "cleared":
             record.status, record.severity, record.reasons = "open", reasons.severity, rows
@@ -283,6 +280,17 @@ def record_and_check(session: Session, *, period_id: int, state: str, footprint:
             _event(session, record, "reasons_changed")
             outcome.changed.append(record)
         outcome.current.append(record)
+    if detected:
+        # Every new record in one flush, then their events and audit rows in one insert each:
+        # in a crowded period a registration can meet dozens of operations.
+        session.flush()
+        session.execute(ConflictEvent.__table__.insert(), [
+            {"conflict_id": record.id, "action": "detected", "status": record.status, "at": now}
+            for record in detected])
+        audit.record_many(session, [
+            {"action": "conflict.detected", "object_type": "conflict", "object_id": record.id,
+             "actor_username": "deconfliction", "details": {"severity": record.severity}}
+            for record in detected])
     for other_id, record in existing.items():
         if other_id not in found and record.status != "cleared":
             _clear(session, record, now)
@@ -492,12 +500,15 @@ def history(session: Session, record: ConflictRecord) -> list[ConflictEvent]:
         ConflictEvent.conflict_id == record.id).order_by(ConflictEvent.id)))
 
 
-def contacts_of(session: Session, record: ConflictRecord) -> list[RegisterEntry]:
-    """Both operations' register entries (for notifying their contact officers)."""
-    entries = {e.op_id: e for e in session.scalars(
-        select(RegisterEntry).where(RegisterEntry.op_id.in_((record.op_a, record.op_b)))
-        .options(*_contact_only()))}
-    return [entries[op_id] for op_id in (record.op_a, record.op_b) if op_id in entries]
+def contacts_for(session: Session, records: list[ConflictRecord]) -> dict[int, RegisterEntry]:
+    """The register entries of every operation of `records`, by op_id, in one read."""
+    op_ids = sorted({op_id for record in records for op_id in (record.op_a, record.op_b)})
+    entries: dict[int, RegisterEntry] = {}
+    for chunk in _chunks(op_ids):
+        entries.update((e.op_id, e) for e in session.scalars(
+            select(RegisterEntry).where(RegisterEntry.op_id.in_(chunk or []))
+            .options(*_contact_only())))
+    return entries
 
 
 def current_targets(session: Session, *, op_id: int) -> tuple[Target, ...]:

@@ -464,17 +464,30 @@ def operation_conflicts(session: Session, *, actor: Principal,
 
 def notify_changes(session: Session, records: list[ConflictRecord], *, base_url: str) -> None:
     """Tell both parties' contact officers at once, pointer-level only."""
+    if not records:
+        return
+    entries = deconfliction.contacts_for(session, records)
+    # Contacts without an address of their own are mailed at their account's address.
+    user_ids = {e.contact_user_id for e in entries.values()
+                if e.contact_email is None and e.contact_user_id is not None}
+    emails = dict(session.execute(select(User.id, User.email).where(
+        User.id.in_(sorted(user_ids))))) if user_ids else {}
+    messages: list[dict[str, Any]] = []
     for record in records:
-        for entry in deconfliction.contacts_of(session, record):
+        for op_id in (record.op_a, record.op_b):
+            entry = entries.get(op_id)
+            if entry is None:
+                continue
             view = deconfliction.party_view(session, record, entry.state)
             subject, body = render_conflict_message(view)
             link = f"{base_url.rstrip('/')}/conflicts/{record.id}"
             email = entry.contact_email
             if email is None and entry.contact_user_id is not None:
-                user = session.get(User, entry.contact_user_id)
-                email = user.email if user else None
-            notify.notify(session, user_id=entry.contact_user_id, email=email, subject=subject,
-                          body=body + f"\n\nDetails: {link}\n", link=f"/conflicts/{record.id}")
+                email = emails.get(entry.contact_user_id)
+            messages.append({"user_id": entry.contact_user_id, "email": email,
+                             "subject": subject, "body": body + f"\n\nDetails: {link}\n",
+                             "link": f"/conflicts/{record.id}"})
+    notify.notify_all(session, messages)
 
 
 def render_conflict_message(view: dict[str, object]) -> tuple[str, str]:
