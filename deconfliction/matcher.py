@@ -344,11 +344,16 @@ def conflicting_pairs(footprints: Iterable[Footprint],
         for target in footprint.targets:
             holders[(target.kind, target.blind)].append((op_id, target.dob_blind))
     for group in holders.values():
-        for n, (first, first_dob) in enumerate(group):
-            for second, second_dob in group[n + 1:]:
-                if first != second and (first_dob is None or second_dob is None
-                                        or first_dob == second_dob):
-                    pairs.add((min(first, second), max(first, second)))
+        # Within one name, the same date of birth meets, and no date meets every date: a
+        # common name held by hundreds of operations is not compared all against all.
+        by_dob: dict[str, list[int]] = defaultdict(list)
+        undated: list[int] = []
+        for op_id, dob in group:
+            (undated if dob is None else by_dob[dob]).append(op_id)
+        for members in by_dob.values():
+            _pair_all(pairs, members, members)
+        _pair_all(pairs, undated, undated)
+        _pair_all(pairs, undated, [op_id for members in by_dob.values() for op_id in members])
     # Per level: cell -> sites of that level over it ("own"), and finer sites under it ("under"),
     # each as (start, end + buffer, op_id, site).
     own: list[dict[tuple[int, int], list[_Span]]] = [defaultdict(list) for _ in LEVELS]
@@ -388,6 +393,14 @@ def conflicting_pairs(footprints: Iterable[Footprint],
 
 
 _Span = tuple[datetime, datetime, int, Site]
+
+
+def _pair_all(pairs: set[tuple[int, int]], firsts: list[int], seconds: list[int]) -> None:
+    """Add every pair of distinct operations, one from each list (lower id first)."""
+    for first in firsts:
+        for second in seconds:
+            if first != second:
+                pairs.add((first, second) if first < second else (second, first))
 
 
 def _start(span: _Span) -> datetime:

@@ -167,23 +167,32 @@ def _chunks(ids: list[int] | None) -> list[list[int] | None]:
 
 def _candidates(session: Session, period_id: int, footprint: Footprint,
                 buffer: timedelta) -> list[tuple[str, Footprint]]:
-    """Live operations sharing an index key (a blinded target, or a place key stored under one
-    of the footprint's probe keys), as (state, footprint) by op_id; only those sharing a target
-    key come with their targets, as no other can have a target reason (targets_meet needs the
-    same kind and blind)."""
+    """Live operations sharing an index key (a blinded target whose dates of birth do not
+    differ, or a place key stored under one of the footprint's probe keys), as (state,
+    footprint) by op_id; only those sharing a target come with their targets, as no other can
+    have a target reason (targets_meet needs the same kind and blind)."""
     ids: set[int] = set()
-    blinds = sorted({t.blind for t in footprint.targets})
-    if blinds:
+    undated = [t for t in footprint.targets if t.dob_blind is None]
+    dated = sorted({(t.kind, t.blind, t.dob_blind) for t in footprint.targets
+                    if t.dob_blind is not None})
+    matches = []
+    if undated:
         # The kinds too, so that the lookup uses the whole (period_id, kind, blind) index
         # instead of scanning every target of the period; a shared blind of another kind is
         # never a target conflict (targets_meet compares kinds).
-        kinds = sorted({t.kind for t in footprint.targets})
-        query = (select(RegisterTarget.op_id)
-                 .join(RegisterEntry, RegisterEntry.op_id == RegisterTarget.op_id)
-                 .where(RegisterTarget.period_id == period_id, RegisterEntry.live.is_(True),
-                        RegisterTarget.kind.in_(bindparam("kinds", expanding=True)),
-                        RegisterTarget.blind.in_(bindparam("blinds", expanding=True))))
-        ids.update(session.scalars(query, {"kinds": kinds, "blinds": blinds}))
+        matches.append(RegisterTarget.kind.in_(sorted({t.kind for t in undated}))
+                       & RegisterTarget.blind.in_(sorted({t.blind for t in undated})))
+    # A person with a date of birth meets only the same name with the same date or none:
+    # common names are shared by many operations, whose other dates need not be read at all.
+    matches += [(RegisterTarget.kind == kind) & (RegisterTarget.blind == blind)
+                & or_(RegisterTarget.dob_blind == dob, RegisterTarget.dob_blind.is_(None))
+                for kind, blind, dob in dated]
+    if matches:
+        ids.update(session.scalars(
+            select(RegisterTarget.op_id)
+            .join(RegisterEntry, RegisterEntry.op_id == RegisterTarget.op_id)
+            .where(RegisterTarget.period_id == period_id, RegisterEntry.live.is_(True),
+                   or_(*matches))))
     sharing_a_target = set(ids)
     keys = sorted(probe_place_keys(footprint, buffer))
     for start in range(0, len(keys), 5000):

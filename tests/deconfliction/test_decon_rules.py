@@ -119,6 +119,25 @@ def test_persons_conflict_only_when_dates_of_birth_agree_where_both_are_given(wo
     assert set(pairs(world)) == {(tha, mys), (tha, nzl), (mys, nzl), (lka, nzl)}
 
 
+def test_a_person_with_a_date_of_birth_finds_earlier_ones_without_and_with_the_same(world):
+    """The lookup narrows a dated person to the same date or none: registered in the other
+    order, the undated one is found from the dated ones' side."""
+    def person(username, i, dob):
+        target = {"kind": "person", "value": "Li Wei" if i % 2 else "WEI Li", "label": "S"}
+        if dob:
+            target["dob"] = dob
+        return world.register(username, locations=far(i), targets=[target])
+
+    nzl = person("nlo.nzl", 0, None)["id"]
+    other = person("nlo.lka", 1, "1975-03-03")["id"]
+    tha = person("nlo.tha", 2, "1980-01-31")
+    assert sorted(c["counterpart"]["state"] for c in tha["conflicts"]) == ["NZL"]
+    mys = person("nlo.mys", 3, "1980-01-31")
+    assert sorted(c["counterpart"]["state"] for c in mys["conflicts"]) == ["NZL", "THA"]
+    assert set(pairs(world)) == {(nzl, other), (nzl, tha["id"]), (nzl, mys["id"]),
+                                 (tha["id"], mys["id"])}
+
+
 def test_phone_numbers_of_another_region_stay_apart(world):
     """A national number is read in the owner's region: 012-345 6789 in Malaysia is not the
     same number as 012-345 6789 in Sri Lanka."""
