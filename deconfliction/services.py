@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, or_, select, text
+from sqlalchemy import bindparam, delete, func, or_, select, text, union_all
 from sqlalchemy.orm import Session, lazyload
 
 from core import audit
@@ -187,12 +187,14 @@ def _candidates(session: Session, period_id: int, footprint: Footprint,
     matches += [(RegisterTarget.kind == kind) & (RegisterTarget.blind == blind)
                 & or_(RegisterTarget.dob_blind == dob, RegisterTarget.dob_blind.is_(None))
                 for kind, blind, dob in dated]
-    if matches:
-        ids.update(session.scalars(
-            select(RegisterTarget.op_id)
+    # One SELECT per condition, in a UNION ALL: SQLite would answer an OR of them by reading
+    # every target of the period through the index's first column.
+    arms = [select(RegisterTarget.op_id)
             .join(RegisterEntry, RegisterEntry.op_id == RegisterTarget.op_id)
-            .where(RegisterTarget.period_id == period_id, RegisterEntry.live.is_(True),
-                   or_(*matches))))
+            .where(RegisterTarget.period_id == period_id, RegisterEntry.live.is_(True), match)
+            for match in matches]
+    if arms:
+        ids.update(session.scalars(arms[0] if len(arms) == 1 else union_all(*arms)))
     sharing_a_target = set(ids)
     keys = sorted(probe_place_keys(footprint, buffer))
     for start in range(0, len(keys), 5000):
