@@ -470,8 +470,8 @@ def notify_changes(session: Session, records: list[ConflictRecord], *, base_url:
     # Contacts without an address of their own are mailed at their account's address.
     user_ids = {e.contact_user_id for e in entries.values()
                 if e.contact_email is None and e.contact_user_id is not None}
-    emails = dict(session.execute(select(User.id, User.email).where(
-        User.id.in_(sorted(user_ids))))) if user_ids else {}
+    emails = {user_id: email for user_id, email in session.execute(
+        select(User.id, User.email).where(User.id.in_(sorted(user_ids))))} if user_ids else {}
     messages: list[dict[str, Any]] = []
     for record in records:
         for op_id in (record.op_a, record.op_b):
