@@ -156,3 +156,16 @@ def test_no_mail_when_nothing_conflicts(world, smtp_server):
     world.register("nlo.mys", locations=[site("B", (-40.0, 170.0))])
     assert smtp_server.sink.envelopes == []
     assert world.notifications("nlo.tha")["unread"] == 0
+
+
+def test_a_contact_without_an_address_is_mailed_at_the_registrants_account(world, smtp_server):
+    """A named contact with no e-mail of its own: the mail goes to the registering NLO."""
+    world.register("nlo.tha", locations=[site("Gate 1", BANGKOK)],
+                   targets=[{"kind": "phone", "value": "089 555 0101", "label": "a"}])
+    world.register("nlo.mys", locations=[site("Gate 2", (-40.0, 170.0))],
+                   contact={"name": "Night desk"},
+                   targets=[{"kind": "phone", "value": "+66 89 555 0101", "label": "b"}])
+    recipients = sorted(a for e in smtp_server.sink.envelopes for a in e.rcpt_tos)
+    assert recipients == sorted([PEOPLE["nlo.tha"]["email"], PEOPLE["nlo.mys"]["email"]])
+    inbox = world.notifications("nlo.mys")["notifications"]
+    assert len(inbox) == 1 and "Night desk" not in inbox[0]["body"]
