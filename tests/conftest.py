@@ -6,9 +6,7 @@ with JPA_REQUIRE_POSTGRES=1 a missing server is a failure, not a skip.
 
 from __future__ import annotations
 
-import os
 import shutil
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,21 +16,17 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from app import create_app
 from core.cli import upgrade_database
 from core.identity import services as identity
 from core.identity.models import User
 from core.settings import Settings, load_settings
+from tests.postgres import throwaway_database
 
 TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
 TEST_BLINDING = "test-blinding-key-that-is-long-enough-012345678"
 PASSWORD = "correct horse battery staple"
-
-
-def _require(variable: str) -> bool:
-    return os.environ.get(variable, "") not in ("", "0", "false")
 
 
 # ---------------------------------------------------------------- databases
@@ -49,23 +43,9 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     """A fresh PostgreSQL database for this run, migrated to head, dropped at the end."""
-    server = os.environ.get("JPA_TEST_POSTGRES_URL")
-    if not server:
-        if _require("JPA_REQUIRE_POSTGRES"):
-            pytest.fail("JPA_REQUIRE_POSTGRES=1 but JPA_TEST_POSTGRES_URL is not set")
-        pytest.skip("JPA_TEST_POSTGRES_URL not set")
-    name = f"jpa_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(server).set(database=name).render_as_string(hide_password=False)
-    try:
+    with throwaway_database("jpa_test") as url:
         upgrade_database(url)
         yield url
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def _truncate_postgres(url: str) -> None:

@@ -22,7 +22,6 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -31,8 +30,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, func, or_, select, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy import create_engine, func, or_, select
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from app import create_app
@@ -44,6 +43,7 @@ from core.settings import load_settings
 from deconfliction.models import ConflictEvent, ConflictRecord
 from operations import services as operations
 from operations.models import Operation
+from tests.postgres import throwaway_database
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 ROUNDS = 20
@@ -58,38 +58,12 @@ REQUEST_TIMEOUT = 30
 READY_MARK = "jpa-worker-ready"
 
 
-def _required(variable: str) -> bool:
-    return os.environ.get(variable, "") not in ("", "0", "false")
-
-
 # ---------------------------------------------------------------- databases
 
 
 @contextmanager
 def _sqlite_database(directory: Path) -> Iterator[str]:
     yield f"sqlite:///{directory / 'jpa.sqlite3'}"
-
-
-@contextmanager
-def _postgres_database() -> Iterator[str]:
-    """A database of our own on the test server, dropped (forcibly) at the end."""
-    server = os.environ.get("JPA_TEST_POSTGRES_URL")
-    if not server:
-        if _required("JPA_REQUIRE_POSTGRES"):
-            pytest.fail("JPA_REQUIRE_POSTGRES=1 but JPA_TEST_POSTGRES_URL is not set")
-        pytest.skip("JPA_TEST_POSTGRES_URL not set")
-    name = f"jpa_concurrency_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        try:
-            yield make_url(server).set(database=name).render_as_string(hide_password=False)
-        finally:
-            with admin.connect() as connection:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    finally:
-        admin.dispose()
 
 
 # ---------------------------------------------------------------- seeding
@@ -265,7 +239,7 @@ def server(request: pytest.FixtureRequest,
         if request.param == "sqlite":
             url = stack.enter_context(_sqlite_database(directory))
         else:
-            url = stack.enter_context(_postgres_database())
+            url = stack.enter_context(throwaway_database("jpa_concurrency"))
         upgrade_database(url)
         engine = create_engine(url)
         stack.callback(engine.dispose)

@@ -7,8 +7,6 @@ JPA_TEST_POSTGRES_URL is set; JPA_REQUIRE_POSTGRES=1 turns a missing server into
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -17,8 +15,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, inspect, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -33,32 +30,16 @@ from deconfliction.matcher import (
     stored_place_keys,
 )
 from deconfliction.services import _candidates, full_rescan
+from tests.postgres import throwaway_database
 
 APPEND_ONLY = "audit_events is append-only"
-
-
-def _required(variable: str) -> bool:
-    return os.environ.get(variable, "") not in ("", "0", "false")
 
 
 @pytest.fixture
 def empty_postgres_url() -> Iterator[str]:
     """A brand-new, empty PostgreSQL database of this test, dropped afterwards."""
-    server = os.environ.get("JPA_TEST_POSTGRES_URL")
-    if not server:
-        if _required("JPA_REQUIRE_POSTGRES"):
-            pytest.fail("JPA_REQUIRE_POSTGRES=1 but JPA_TEST_POSTGRES_URL is not set")
-        pytest.skip("JPA_TEST_POSTGRES_URL not set")
-    name = f"jpa_migrations_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        yield make_url(server).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with throwaway_database("jpa_migrations") as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

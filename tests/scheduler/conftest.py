@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -18,8 +17,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import create_engine, select, text, update
-from sqlalchemy.engine import make_url
+from sqlalchemy import select, update
 
 # The models before any service: a service may configure the mappers when it is imported.
 import operations.models  # noqa: F401
@@ -32,6 +30,7 @@ from deconfliction.models import ConflictRecord
 from operations import reporting
 from operations import services as ops
 from tests.conftest import TEST_BLINDING, TEST_SECRET, Accounts, _truncate_postgres
+from tests.postgres import throwaway_database
 
 JPA = Path(sys.prefix) / "bin" / "jpa"
 
@@ -199,23 +198,9 @@ def utc(day: int, hour: int = 0, minute: int = 0, second: int = 0) -> datetime:
 def fresh_postgres_database() -> Iterator[str]:
     """A PostgreSQL database of this module alone, migrated to head (made like conftest's
     postgres_url), for the `jpa` processes to share; dropped at the end."""
-    server = os.environ.get("JPA_TEST_POSTGRES_URL")
-    if not server:
-        if os.environ.get("JPA_REQUIRE_POSTGRES", "") not in ("", "0", "false"):
-            pytest.fail("JPA_REQUIRE_POSTGRES=1 but JPA_TEST_POSTGRES_URL is not set")
-        pytest.skip("JPA_TEST_POSTGRES_URL not set")
-    name = f"jpa_sched_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(server).set(database=name).render_as_string(hide_password=False)
-    try:
+    with throwaway_database("jpa_sched") as url:
         upgrade_database(url)
         yield url
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @pytest.fixture
