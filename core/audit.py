@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
@@ -51,22 +52,18 @@ class AuditEvent(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
 
-def _digest(event: AuditEvent) -> str:
+_COLUMNS = ("seq", "at", "actor_id", "actor_username", "actor_state", "action", "object_type",
+            "object_id", "outcome", "request_id", "details", "prev_hash")
+# Built once: these run in every write transaction.
+_HEAD_QUERY = select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
+_INSERT = AuditEvent.__table__.insert()
+_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
+
+
+def _digest(row: Mapping[str, Any]) -> str:
     """The chain hash of a row: its content and the hash of the row before it."""
-    material = [
-        event.seq,
-        event.at.isoformat(timespec="microseconds"),
-        event.actor_id,
-        event.actor_username,
-        event.actor_state,
-        event.action,
-        event.object_type,
-        event.object_id,
-        event.outcome,
-        event.request_id,
-        event.details,
-        event.prev_hash,
-    ]
+    material = [row[name] for name in _COLUMNS]
+    material[1] = row["at"].isoformat(timespec="microseconds")
     encoded = json.dumps(material, separators=(",", ":"), ensure_ascii=False).encode()
     return hashlib.sha256(encoded).hexdigest()
 
@@ -82,35 +79,34 @@ def _chain_head(session: Session) -> tuple[Any, int, str]:
     head = session.info.get(_HEAD)
     if head is not None and head[0] is transaction:
         return head
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _AUDIT_LOCK_KEY})
-    last = session.execute(
-        select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
-    ).first()
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(_LOCK, {"key": _AUDIT_LOCK_KEY})
+    last = connection.execute(_HEAD_QUERY).first()
     return (transaction, last.seq, last.hash) if last else (transaction, 0, GENESIS_HASH)
 
 
-def _event(seq: int, prev_hash: str, *, action: str, outcome: str = "success",
-           actor: Actor | None = None, actor_username: str | None = None,
-           object_type: str | None = None, object_id: str | int | None = None,
-           details: dict[str, Any] | None = None) -> AuditEvent:
-    event = AuditEvent(
-        seq=seq,
+def _row(seq: int, prev_hash: str, *, action: str, outcome: str = "success",
+         actor: Actor | None = None, actor_username: str | None = None,
+         object_type: str | None = None, object_id: str | int | None = None,
+         details: dict[str, Any] | None = None) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "seq": seq,
         # Microsecond precision survives both backends, so the hash recomputes exactly.
-        at=utcnow(),
-        actor_id=actor.id if actor else None,
-        actor_username=actor.username if actor else actor_username,
-        actor_state=actor.state if actor else None,
-        action=action,
-        object_type=object_type,
-        object_id=None if object_id is None else str(object_id),
-        outcome=outcome,
-        request_id=current_request_id.get(),
-        details=json.dumps(details or {}, sort_keys=True, separators=(",", ":")),
-        prev_hash=prev_hash,
-    )
-    event.hash = _digest(event)
-    return event
+        "at": utcnow(),
+        "actor_id": actor.id if actor else None,
+        "actor_username": actor.username if actor else actor_username,
+        "actor_state": actor.state if actor else None,
+        "action": action,
+        "object_type": object_type,
+        "object_id": None if object_id is None else str(object_id),
+        "outcome": outcome,
+        "request_id": current_request_id.get(),
+        "details": json.dumps(details or {}, sort_keys=True, separators=(",", ":")),
+        "prev_hash": prev_hash,
+    }
+    row["hash"] = _digest(row)
+    return row
 
 
 def record(
@@ -123,16 +119,11 @@ def record(
     object_type: str | None = None,
     object_id: str | int | None = None,
     details: dict[str, Any] | None = None,
-) -> AuditEvent:
+) -> None:
     """Append one event to the chain inside the caller's transaction."""
-    transaction, last_seq, last_hash = _chain_head(session)
-    event = _event(last_seq + 1, last_hash, action=action, outcome=outcome, actor=actor,
-                   actor_username=actor_username, object_type=object_type,
-                   object_id=object_id, details=details)
-    session.add(event)
-    session.flush()
-    session.info[_HEAD] = (transaction, event.seq, event.hash)
-    return event
+    record_many(session, [{"action": action, "outcome": outcome, "actor": actor,
+                           "actor_username": actor_username, "object_type": object_type,
+                           "object_id": object_id, "details": details}])
 
 
 def record_many(session: Session, events: list[dict[str, Any]]) -> None:
@@ -142,11 +133,11 @@ def record_many(session: Session, events: list[dict[str, Any]]) -> None:
     transaction, last_seq, last_hash = _chain_head(session)
     rows = []
     for fields in events:
-        event = _event(last_seq + 1, last_hash, **fields)
-        last_seq, last_hash = event.seq, event.hash
-        rows.append({column.key: getattr(event, column.key)
-                     for column in AuditEvent.__table__.columns})
-    session.execute(AuditEvent.__table__.insert(), rows)
+        row = _row(last_seq + 1, last_hash, **fields)
+        last_seq, last_hash = row["seq"], row["hash"]
+        rows.append(row)
+    # On the session's connection, not through the session: plain rows need no unit of work.
+    session.connection().execute(_INSERT, rows)
     session.info[_HEAD] = (transaction, last_seq, last_hash)
 
 
@@ -164,16 +155,17 @@ def verify_chain(session: Session) -> ChainReport:
     expected_prev = GENESIS_HASH
     expected_seq = 1
     count = 0
-    for event in session.scalars(select(AuditEvent).order_by(AuditEvent.seq)).yield_per(1000):
+    rows = session.execute(select(AuditEvent.__table__).order_by(AuditEvent.seq))
+    for event in rows.mappings().yield_per(1000):
         count += 1
-        if event.seq != expected_seq:
+        seq = event["seq"]
+        if seq != expected_seq:
             return ChainReport(count, f"row {expected_seq} is missing", expected_seq)
-        if event.prev_hash != expected_prev:
-            return ChainReport(count, f"row {event.seq} does not follow row {event.seq - 1}",
-                               event.seq)
-        if _digest(event) != event.hash:
-            return ChainReport(count, f"row {event.seq} was altered", event.seq)
-        expected_prev = event.hash
+        if event["prev_hash"] != expected_prev:
+            return ChainReport(count, f"row {seq} does not follow row {seq - 1}", seq)
+        if _digest(event) != event["hash"]:
+            return ChainReport(count, f"row {seq} was altered", seq)
+        expected_prev = event["hash"]
         expected_seq += 1
     return ChainReport(count)
 
