@@ -41,7 +41,8 @@ class RegisterTarget(Base):
     """A blinded target of an operation."""
 
     __tablename__ = "register_targets"
-    __table_args__ = (Index("ix_register_targets_lookup", "period_id", "kind", "blind"),)
+    # The blind first: it is what a lookup is selective on (see migration 0006).
+    __table_args__ = (Index("ix_register_targets_lookup", "blind", "period_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     op_id: Mapped[int] = mapped_column(
@@ -73,7 +74,7 @@ class RegisterPlaceKey(Base):
     """One (spatial cell, time bucket) key of a live operation: the location index."""
 
     __tablename__ = "register_place_keys"
-    __table_args__ = (Index("ix_register_place_keys_lookup", "period_id", "key"),)
+    __table_args__ = (Index("ix_register_place_keys_lookup", "key", "period_id"),)
 
     op_id: Mapped[int] = mapped_column(
         ForeignKey("register_entries.op_id", ondelete="CASCADE"), primary_key=True)
