@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, or_, select, text, union_all
+from sqlalchemy import bindparam, delete, func, or_, select, text
 from sqlalchemy.orm import Session, lazyload
 
 from core import audit
@@ -29,6 +29,7 @@ from deconfliction.matcher import (
     probe_place_keys,
     reasons_between,
     stored_place_keys,
+    targets_meet,
 )
 from deconfliction.models import (
     ConflictEvent,
@@ -65,9 +66,18 @@ class CheckOutcome:
 def lock_period(session: Session, period_id: int) -> None:
     """Serialise registrations of one period (PostgreSQL advisory lock; SQLite's
     BEGIN IMMEDIATE already holds the database's single write lock)."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:ns, :pid)"),
-                        {"ns": _LOCK_NAMESPACE, "pid": period_id})
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(_LOCK_PERIOD, {"ns": _LOCK_NAMESPACE, "pid": period_id})
+
+
+# Statements of the registration path, built once: they run on every registration, where
+# building and executing them through the session cost more than the database's own work.
+_INSERT_ENTRY = RegisterEntry.__table__.insert()
+_INSERT_TARGETS = RegisterTarget.__table__.insert()
+_INSERT_SITES = RegisterSite.__table__.insert()
+_INSERT_PLACE_KEYS = RegisterPlaceKey.__table__.insert()
+_LOCK_PERIOD = text("SELECT pg_advisory_xact_lock(:ns, :pid)")
 
 
 def _store(session: Session, *, period_id: int, state: str, footprint: Footprint,
@@ -79,18 +89,19 @@ def _store(session: Session, *, period_id: int, state: str, footprint: Footprint
     sites = [{"op_id": footprint.op_id, "position": i, "label": s.label, "lat": s.lat,
               "lon": s.lon, "radius_m": s.radius_m} for i, s in enumerate(footprint.sites)]
     entry = None if new else session.get(RegisterEntry, footprint.op_id)
+    connection = session.connection()
     if entry is None:
-        # Plain inserts, each list in one executemany: this runs on every registration, and the
-        # unit of work would insert the targets and sites one statement each.
-        session.execute(RegisterEntry.__table__.insert(), {
+        # Plain inserts, each list in one executemany, on the session's connection: no unit
+        # of work is needed for rows nobody holds as objects.
+        connection.execute(_INSERT_ENTRY, {
             "op_id": footprint.op_id, "period_id": period_id, "state": state,
             "starts_at": footprint.starts_at, "ends_at": footprint.ends_at, "live": True,
             "contact_name": contact.name, "contact_email": contact.email,
             "contact_phone": contact.phone, "contact_user_id": contact.user_id})
         if targets:
-            session.execute(RegisterTarget.__table__.insert(), targets)
+            connection.execute(_INSERT_TARGETS, targets)
         if sites:
-            session.execute(RegisterSite.__table__.insert(), sites)
+            connection.execute(_INSERT_SITES, sites)
     else:
         entry.state = state
         entry.starts_at, entry.ends_at = footprint.starts_at, footprint.ends_at
@@ -106,9 +117,8 @@ def _store(session: Session, *, period_id: int, state: str, footprint: Footprint
     # Stored keys, not probe keys: the index is asymmetric (see deconfliction.matcher).
     keys = stored_place_keys(footprint, buffer)
     if keys:
-        session.execute(RegisterPlaceKey.__table__.insert(),
-                        [{"op_id": footprint.op_id, "key": k, "period_id": period_id}
-                         for k in keys])
+        connection.execute(_INSERT_PLACE_KEYS, [
+            {"op_id": footprint.op_id, "key": k, "period_id": period_id} for k in keys])
 
 
 _ID_CHUNK = 5000
@@ -165,49 +175,66 @@ def _chunks(ids: list[int] | None) -> list[list[int] | None]:
     return [ids[start:start + _ID_CHUNK] for start in range(0, len(ids), _ID_CHUNK)]
 
 
+_SHARING_A_BLIND = (
+    select(RegisterTarget.op_id, RegisterTarget.kind, RegisterTarget.blind,
+           RegisterTarget.dob_blind, RegisterTarget.label)
+    .join(RegisterEntry, RegisterEntry.op_id == RegisterTarget.op_id)
+    .where(RegisterTarget.blind.in_(bindparam("blinds", expanding=True)),
+           RegisterTarget.period_id == bindparam("period_id"), RegisterEntry.live.is_(True))
+    .order_by(RegisterTarget.op_id, RegisterTarget.position))
+_UNDER_PLACE_KEYS = (
+    select(RegisterPlaceKey.op_id).distinct()
+    .where(RegisterPlaceKey.key.in_(bindparam("keys", expanding=True)),
+           RegisterPlaceKey.period_id == bindparam("period_id")))
+_LIVE_WITH_SITES = (
+    select(RegisterEntry.op_id, RegisterEntry.state, RegisterEntry.starts_at,
+           RegisterEntry.ends_at, RegisterSite.lat, RegisterSite.lon, RegisterSite.radius_m,
+           RegisterSite.label)
+    .join(RegisterSite, RegisterSite.op_id == RegisterEntry.op_id)
+    .where(RegisterEntry.op_id.in_(bindparam("ids", expanding=True)),
+           RegisterEntry.live.is_(True))
+    .order_by(RegisterEntry.op_id, RegisterSite.position))
+
+
 def _candidates(session: Session, period_id: int, footprint: Footprint,
                 buffer: timedelta) -> list[tuple[str, Footprint]]:
-    """Live operations sharing an index key (a blinded target whose dates of birth do not
-    differ, or a place key stored under one of the footprint's probe keys), as (state,
-    footprint) by op_id; only those sharing a target come with their targets, as no other can
-    have a target reason (targets_meet needs the same kind and blind)."""
+    """Live operations sharing an index key (a blinded target whose kind is the same and
+    whose dates of birth do not differ, or a place key stored under one of the footprint's
+    probe keys), as (state, footprint) by op_id.
+
+    A candidate comes only with the targets that meet one of the footprint's: no other can be
+    a target reason (see matcher.targets_meet), and a common name is shared by many people.
+    """
+    connection = session.connection()
     ids: set[int] = set()
-    undated = [t for t in footprint.targets if t.dob_blind is None]
-    dated = sorted({(t.kind, t.blind, t.dob_blind) for t in footprint.targets
-                    if t.dob_blind is not None})
-    matches = []
-    if undated:
-        # The kinds too, so that the lookup uses the whole (period_id, kind, blind) index
-        # instead of scanning every target of the period; a shared blind of another kind is
-        # never a target conflict (targets_meet compares kinds).
-        matches.append(RegisterTarget.kind.in_(sorted({t.kind for t in undated}))
-                       & RegisterTarget.blind.in_(sorted({t.blind for t in undated})))
-    # A person with a date of birth meets only the same name with the same date or none:
-    # common names are shared by many operations, whose other dates need not be read at all.
-    matches += [(RegisterTarget.kind == kind) & (RegisterTarget.blind == blind)
-                & or_(RegisterTarget.dob_blind == dob, RegisterTarget.dob_blind.is_(None))
-                for kind, blind, dob in dated]
-    # One SELECT per condition, in a UNION ALL: SQLite would answer an OR of them by reading
-    # every target of the period through the index's first column.
-    arms = [select(RegisterTarget.op_id)
-            .join(RegisterEntry, RegisterEntry.op_id == RegisterTarget.op_id)
-            .where(RegisterTarget.period_id == period_id, RegisterEntry.live.is_(True), match)
-            for match in matches]
-    if arms:
-        ids.update(session.scalars(arms[0] if len(arms) == 1 else union_all(*arms)))
-    sharing_a_target = set(ids)
+    held: dict[int, list[Target]] = defaultdict(list)
+    blinds = sorted({t.blind for t in footprint.targets})
+    for start in range(0, len(blinds), _ID_CHUNK):
+        for op_id, kind, blind, dob_blind, label in connection.execute(
+                _SHARING_A_BLIND, {"blinds": blinds[start:start + _ID_CHUNK],
+                                   "period_id": period_id}):
+            theirs = Target(kind, blind, dob_blind, label)
+            if op_id != footprint.op_id and any(
+                    targets_meet(mine, theirs) for mine in footprint.targets):
+                held[op_id].append(theirs)
+    ids.update(held)
     keys = sorted(probe_place_keys(footprint, buffer))
-    for start in range(0, len(keys), 5000):
-        chunk = keys[start:start + 5000]
-        query = (select(RegisterPlaceKey.op_id).distinct()
-                 .where(RegisterPlaceKey.period_id == period_id,
-                        RegisterPlaceKey.key.in_(bindparam("keys", expanding=True))))
-        ids.update(session.scalars(query, {"keys": chunk}))
+    for start in range(0, len(keys), _ID_CHUNK):
+        ids.update(connection.execute(_UNDER_PLACE_KEYS, {
+            "keys": keys[start:start + _ID_CHUNK], "period_id": period_id}).scalars())
     ids.discard(footprint.op_id)
     if not ids:
         return []
-    return list(_load_footprints(session, period_id=period_id, op_ids=sorted(ids),
-                                 targets_of=sharing_a_target).values())
+    found: dict[int, tuple[str, datetime, datetime, list[Site]]] = {}
+    for chunk in _chunks(sorted(ids)):
+        for op_id, state, starts_at, ends_at, lat, lon, radius_m, label in connection.execute(
+                _LIVE_WITH_SITES, {"ids": chunk}):
+            if op_id not in found:
+                found[op_id] = (state, starts_at, ends_at, [])
+            found[op_id][3].append(Site(lat, lon, radius_m, label))
+    return [(state, Footprint(op_id, starts_at, ends_at, tuple(sites),
+                              tuple(held.get(op_id, ()))))
+            for op_id, (state, starts_at, ends_at, sites) in found.items()]
 
 
 def _reason_rows(reasons: Reasons, a_is_first: bool) -> list[dict[str, str]]:
