@@ -16,6 +16,7 @@ from core.db import transaction
 from core.identity.models import Role
 from core.schemas import ERROR_RESPONSES
 from core.states import all_states
+from deconfliction.models import ConflictRecord
 from operations import reporting, services
 from operations.models import Operation
 from operations.schemas import (
@@ -107,11 +108,12 @@ def _after_commit_mail() -> None:
                            current_app.extensions["jpa.settings"])
 
 
-def _owner_view(session: Session, operation: Operation) -> dict[str, Any]:
+def _owner_view(session: Session, operation: Operation,
+                records: list[ConflictRecord] | None = None) -> dict[str, Any]:
     """The owner's full view of an operation with its conflicts as the owner sees them."""
     payload = operation_full(operation)
     payload["conflicts"] = services.operation_conflicts(session, actor=current_api_principal(),
-                                                        operation=operation)
+                                                        operation=operation, records=records)
     return payload
 
 
@@ -120,10 +122,11 @@ def register_operation(path: PeriodPath, body: OperationCreate) -> tuple[Respons
     """Register an operation (NLO); the conflicts found come back in the body."""
     actor = current_api_principal()
     with transaction() as session:
-        operation, _ = services.register_operation(
+        operation, outcome = services.register_operation(
             session, actor=actor, period_id=path.pid, registration=_registration(body),
             blinding_key=_blinding_key(), base_url=_base_url())
-        payload = _owner_view(session, operation)
+        # A new operation's conflicts are exactly those its check found.
+        payload = _owner_view(session, operation, outcome.current)
     _after_commit_mail()
     return json_response(payload, 201)
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import airportsdata
 import pycountry
-from sqlalchemy import select
-from sqlalchemy.orm import Session, lazyload
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from core import audit, notify
@@ -216,7 +216,7 @@ def _blind_targets(targets: list[TargetData], *, key: bytes,
     return blinded
 
 
-def _check_window(period: Period, starts_at: datetime, ends_at: datetime) -> None:
+def _check_window(period: Period | PeriodWindow, starts_at: datetime, ends_at: datetime) -> None:
     problems: dict[str, str] = {}
     if ends_at <= starts_at:
         problems["ends_at"] = "must be after starts_at"
@@ -229,7 +229,7 @@ def _check_window(period: Period, starts_at: datetime, ends_at: datetime) -> Non
 
 
 def _validated_parts(
-    period: Period, starts_at: datetime, ends_at: datetime,
+    period: Period | PeriodWindow, starts_at: datetime, ends_at: datetime,
     locations: list[LocationData] | None, targets: list[TargetData] | None, *, key: bytes,
     state: str,
 ) -> tuple[list[OperationSite] | None, list[identifiers.BlindedTarget] | None]:
@@ -255,7 +255,8 @@ def _validated_parts(
     return sites, blinded
 
 
-def _contact_of(operation: Operation, registrant: User | None) -> deconfliction.Contact:
+def _contact_of(operation: Operation, registrant: Any) -> deconfliction.Contact:
+    """Whom to call: the operation's named contact, else its registrant (a User or a row)."""
     if operation.contact_name:
         return deconfliction.Contact(operation.contact_name, operation.contact_email,
                                      operation.contact_phone, operation.registered_by)
@@ -271,14 +272,34 @@ def _footprint(operation: Operation,
     return matcher.Footprint(operation.id, operation.starts_at, operation.ends_at, sites, targets)
 
 
-def _own_period(session: Session, actor: Principal, period_id: int) -> Period:
+class PeriodWindow(NamedTuple):
+    """What a registration needs of its period: the id and the window."""
+
+    id: int
+    starts_at: datetime
+    ends_at: datetime
+
+
+# Statements of the registration path, built once (see deconfliction.services).
+_OWN_PERIOD_WINDOW = (
+    select(Period.id, Period.starts_at, Period.ends_at)
+    .join(PeriodState, PeriodState.period_id == Period.id)
+    .where(Period.id == bindparam("period_id"), PeriodState.state == bindparam("state")))
+_INSERT_OPERATION = Operation.__table__.insert().returning(Operation.__table__.c.id)
+_INSERT_SITES = OperationSite.__table__.insert()
+_INSERT_TARGETS = OperationTarget.__table__.insert()
+_REGISTRANT = select(User.id, User.username, User.full_name, User.email, User.phone)\
+    .where(User.id == bindparam("user_id"))
+
+
+def _own_period(session: Session, actor: Principal, period_id: int) -> PeriodWindow:
+    """The window of a period of the actor's state (NLOs only), else NotFound."""
     require_role(actor, Role.LIAISON_OFFICER)
-    # The visibility join already proves participation: the participants load only if used.
-    period = session.scalar(_visible(actor).where(Period.id == period_id)
-                            .options(lazyload(Period.participants)))
-    if period is None:
+    row = session.connection().execute(
+        _OWN_PERIOD_WINDOW, {"period_id": period_id, "state": actor.state}).first()
+    if row is None:
         raise NotFound("period")
-    return period
+    return PeriodWindow(*row)
 
 
 def register_operation(session: Session, *, actor: Principal, period_id: int,
@@ -300,39 +321,45 @@ def register_operation(session: Session, *, actor: Principal, period_id: int,
         period, data.starts_at, data.ends_at, data.locations, data.targets or [],
         key=identifiers.period_key(blinding_key, period.id), state=actor.state or "")
     assert sites is not None and blinded is not None
+    now = utcnow()
     operation = Operation(
         period_id=period.id, owner_state=actor.state, registered_by=actor.id,
         title=data.title, type=data.type, lead_agency=data.lead_agency,
-        starts_at=data.starts_at, ends_at=data.ends_at,
+        starts_at=data.starts_at, ends_at=data.ends_at, cancelled=False,
         contact_name=data.contact.name if data.contact else None,
         contact_email=data.contact.email if data.contact else None,
-        contact_phone=data.contact.phone if data.contact else None)
-    session.add(operation)
-    session.flush()
-    # Sites and targets in one executemany each (the unit of work would insert them one row
-    # at a time, to read back ids nobody needs), then shown to the operation as loaded.
+        contact_phone=data.contact.phone if data.contact else None,
+        created_at=now, updated_at=now)
+    # The operation, its sites and its targets as plain inserts on the session's connection
+    # (one executemany each), then the object handed to the session as if loaded: the unit
+    # of work would insert the children one row at a time to read back ids nobody needs.
+    connection = session.connection()
+    operation.id = connection.execute(_INSERT_OPERATION, _row_of(operation)).scalar_one()
     children = [OperationTarget(operation_id=operation.id, position=i, kind=t.kind.value,
                                 label=t.label) for i, t in enumerate(blinded)]
     for site in sites:
         site.operation_id = operation.id
-    session.execute(OperationSite.__table__.insert(), [_row_of(site) for site in sites])
+    connection.execute(_INSERT_SITES, [_row_of(site) for site in sites])
     if children:
-        session.execute(OperationTarget.__table__.insert(), [_row_of(t) for t in children])
+        connection.execute(_INSERT_TARGETS, [_row_of(t) for t in children])
+    make_transient_to_detached(operation)
+    session.add(operation)
     set_committed_value(operation, "sites", sites)
     set_committed_value(operation, "targets", children)
     targets = tuple(matcher.Target(t.kind.value, t.blind, t.dob_blind, t.label) for t in blinded)
+    registrant = connection.execute(_REGISTRANT, {"user_id": actor.id}).first()
     outcome = deconfliction.record_and_check(
         session, period_id=period.id, state=operation.owner_state,
         footprint=_footprint(operation, targets),
-        contact=_contact_of(operation, session.get(User, actor.id)), new=True)
+        contact=_contact_of(operation, registrant), new=True)
     audit.record(session, action="operation.created", actor=actor, object_type="operation",
                  object_id=operation.id, details={"conflicts": len(outcome.current)})
     notify_changes(session, outcome.changed, base_url=base_url)
     return operation, outcome
 
 
-def _row_of(child: OperationSite | OperationTarget) -> dict[str, Any]:
-    """The column values of a new (unsaved) site or target, for a plain insert."""
+def _row_of(child: Operation | OperationSite | OperationTarget) -> dict[str, Any]:
+    """The column values of a new (unsaved) object, for a plain insert."""
     return {column.key: getattr(child, column.key)
             for column in child.__table__.columns if column.key != "id"}
 
@@ -451,14 +478,21 @@ def get_operation(session: Session, *, actor: Principal, op_id: int) -> tuple[Op
     return operation, full
 
 
-def operation_conflicts(session: Session, *, actor: Principal,
-                        operation: Operation) -> list[dict[str, object]]:
-    """The conflicts of one of the actor's operations, as the actor's state sees them."""
-    records = deconfliction.conflicts_of_operation(session, op_id=operation.id)
+def operation_conflicts(session: Session, *, actor: Principal, operation: Operation,
+                        records: list[ConflictRecord] | None = None) -> list[dict[str, object]]:
+    """The conflicts of one of the actor's operations, as the actor's state sees them.
+
+    `records`: every conflict record of the operation when the caller holds them already (a
+    registration's outcome); otherwise they are read.
+    """
+    if records is None:
+        records = deconfliction.conflicts_of_operation(session, op_id=operation.id)
+    else:
+        records = sorted(records, key=lambda record: record.id)
     views = [deconfliction.party_view(session, r, actor.state or "") for r in records]
-    for record in records:
-        audit.record(session, action="conflict.seen", actor=actor, object_type="conflict",
-                     object_id=record.id)
+    audit.record_many(session, [{"action": "conflict.seen", "actor": actor,
+                                 "object_type": "conflict", "object_id": record.id}
+                                for record in records])
     return views
 
 

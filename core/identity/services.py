@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 import jwt
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -381,6 +381,15 @@ def issue_token(session: Session, *, policy: IdentityPolicy, user: User,
     return token, lifetime
 
 
+# One statement, built once, for the account and the revocation list: it runs on every API
+# request.
+_TOKEN_HOLDER = select(
+    User.id, User.username, User.full_name, User.role, User.state, User.time_zone,
+    User.disabled, User.tokens_valid_after,
+    select(RevokedToken.jti).where(RevokedToken.jti == bindparam("jti")).exists()
+    .label("revoked")).where(User.id == bindparam("user_id"))
+
+
 def authenticate_token(session: Session, *, policy: IdentityPolicy, token: str) -> Principal:
     """Verify a bearer token; every refusal is Unauthenticated with the reason."""
     try:
@@ -399,12 +408,7 @@ def authenticate_token(session: Session, *, policy: IdentityPolicy, token: str) 
     except (TypeError, ValueError) as error:
         raise Unauthenticated("Invalid token: bad subject.") from error
     jti = str(claims["jti"])
-    # One statement for the account and the revocation list: it runs on every API request.
-    revoked = select(RevokedToken.jti).where(RevokedToken.jti == jti).exists()
-    user = session.execute(
-        select(User.id, User.username, User.full_name, User.role, User.state, User.time_zone,
-               User.disabled, User.tokens_valid_after, revoked.label("revoked"))
-        .where(User.id == user_id)).first()
+    user = session.connection().execute(_TOKEN_HOLDER, {"user_id": user_id, "jti": jti}).first()
     if user is None or user.disabled:
         raise Unauthenticated("Invalid token: the account is disabled.")
     issued_at = claims["iat"]
