@@ -121,10 +121,14 @@ def _owner_view(session: Session, operation: Operation,
 def register_operation(path: PeriodPath, body: OperationCreate) -> tuple[Response, int]:
     """Register an operation (NLO); the conflicts found come back in the body."""
     actor = current_api_principal()
+    # Resolved and blinded before the write transaction: it queues on the period's lock.
+    prepared = services.prepare_registration(actor=actor, period_id=path.pid,
+                                             registration=_registration(body),
+                                             blinding_key=_blinding_key())
     with transaction() as session:
-        operation, outcome = services.register_operation(
-            session, actor=actor, period_id=path.pid, registration=_registration(body),
-            blinding_key=_blinding_key(), base_url=_base_url())
+        operation, outcome = services.record_registration(session, actor=actor,
+                                                          prepared=prepared,
+                                                          base_url=_base_url())
         # A new operation's conflicts are exactly those its check found.
         payload = _owner_view(session, operation, outcome.current)
     _after_commit_mail()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cache
 from typing import Any, NamedTuple
@@ -302,25 +302,62 @@ def _own_period(session: Session, actor: Principal, period_id: int) -> PeriodWin
     return PeriodWindow(*row)
 
 
-def register_operation(session: Session, *, actor: Principal, period_id: int,
-                       registration: Registration, blinding_key: bytes,
-                       base_url: str = "") -> tuple[Operation, deconfliction.CheckOutcome]:
-    """Register an operation of the actor's state and check it against the register at once.
+@dataclass(frozen=True)
+class PreparedRegistration:
+    """A registration with its sites resolved and its targets blinded: no clear target value
+    is left in it. `problems` are kept for `record_registration` to report, after it has
+    checked the period."""
 
-    Never fails because of a conflict: conflicts come back with the operation.
-    """
-    period = _own_period(session, actor, period_id)
-    data = registration
-    missing = {name: "required" for name in ("title", "type", "lead_agency", "starts_at",
-                                             "ends_at", "locations")
-               if getattr(data, name) in (None, [], "")}
-    if missing:
-        raise ValidationFailed(missing)
-    assert data.starts_at and data.ends_at and data.locations is not None
-    sites, blinded = _validated_parts(
-        period, data.starts_at, data.ends_at, data.locations, data.targets or [],
-        key=identifiers.period_key(blinding_key, period.id), state=actor.state or "")
-    assert sites is not None and blinded is not None
+    period_id: int
+    registration: Registration
+    sites: list[OperationSite] | None
+    blinded: list[identifiers.BlindedTarget] | None
+    problems: dict[str, str]
+
+
+def prepare_registration(*, actor: Principal, period_id: int, registration: Registration,
+                         blinding_key: bytes) -> PreparedRegistration:
+    """Resolve the sites and blind the targets of a registration: pure work, done before the
+    write transaction so that it does not hold the period's lock."""
+    problems: dict[str, str] = {}
+    sites = blinded = None
+    if registration.locations:
+        try:
+            sites = _build_sites(registration.locations)
+        except ValidationFailed as error:
+            problems.update(error.fields)
+    try:
+        blinded = _blind_targets(registration.targets or [],
+                                 key=identifiers.period_key(blinding_key, period_id),
+                                 state=actor.state or "")
+    except ValidationFailed as error:
+        problems.update(error.fields)
+    # The clear values are dropped here: only their blinded forms go on.
+    return PreparedRegistration(period_id, replace(registration, targets=None), sites, blinded,
+                                problems)
+
+
+def record_registration(session: Session, *, actor: Principal, prepared: PreparedRegistration,
+                        base_url: str = "") -> tuple[Operation, deconfliction.CheckOutcome]:
+    """Write a prepared registration and check it against the register at once (in the
+    caller's write transaction). Never fails because of a conflict: conflicts come back with
+    the operation."""
+    period = _own_period(session, actor, prepared.period_id)
+    data = prepared.registration
+    problems = {name: "required" for name in ("title", "type", "lead_agency", "starts_at",
+                                              "ends_at", "locations")
+                if getattr(data, name) in (None, [], "")}
+    if not problems:
+        assert data.starts_at and data.ends_at
+        try:
+            _check_window(period, data.starts_at, data.ends_at)
+        except ValidationFailed as error:
+            problems.update(error.fields)
+        problems.update(prepared.problems)
+    if problems:
+        raise ValidationFailed(problems)
+    sites, blinded = prepared.sites, prepared.blinded
+    assert data.starts_at and data.ends_at and sites is not None and blinded is not None
     now = utcnow()
     operation = Operation(
         period_id=period.id, owner_state=actor.state, registered_by=actor.id,
@@ -335,10 +372,11 @@ def register_operation(session: Session, *, actor: Principal, period_id: int,
     # of work would insert the children one row at a time to read back ids nobody needs.
     connection = session.connection()
     operation.id = connection.execute(_INSERT_OPERATION, _row_of(operation)).scalar_one()
+    sites = [OperationSite(operation_id=operation.id, position=s.position, name=s.name,
+                           iata=s.iata, lat=s.lat, lon=s.lon, radius_m=s.radius_m)
+             for s in sites]
     children = [OperationTarget(operation_id=operation.id, position=i, kind=t.kind.value,
                                 label=t.label) for i, t in enumerate(blinded)]
-    for site in sites:
-        site.operation_id = operation.id
     connection.execute(_INSERT_SITES, [_row_of(site) for site in sites])
     if children:
         connection.execute(_INSERT_TARGETS, [_row_of(t) for t in children])
@@ -356,6 +394,16 @@ def register_operation(session: Session, *, actor: Principal, period_id: int,
                  object_id=operation.id, details={"conflicts": len(outcome.current)})
     notify_changes(session, outcome.changed, base_url=base_url)
     return operation, outcome
+
+
+def register_operation(session: Session, *, actor: Principal, period_id: int,
+                       registration: Registration, blinding_key: bytes,
+                       base_url: str = "") -> tuple[Operation, deconfliction.CheckOutcome]:
+    """Register an operation of the actor's state and check it against the register at once:
+    `prepare_registration` and `record_registration` in one go."""
+    prepared = prepare_registration(actor=actor, period_id=period_id,
+                                    registration=registration, blinding_key=blinding_key)
+    return record_registration(session, actor=actor, prepared=prepared, base_url=base_url)
 
 
 def _row_of(child: Operation | OperationSite | OperationTarget) -> dict[str, Any]:

@@ -254,6 +254,26 @@ def test_an_nlo_cannot_register_in_a_period_its_state_is_not_in(world):
     assert error["code"] == "not_found"
 
 
+def test_bad_fields_in_a_period_the_state_is_not_in_are_still_a_404(world):
+    """Targets and sites are checked before the period is (outside the write transaction):
+    their problems must not answer for a period the caller may not see."""
+    response = world.register_raw("nlo.aus", locations=[{"site": "QQQ"}],
+                                  targets=[{"kind": "phone", "value": "12", "label": "x"}])
+    assert _error(response, 404)["code"] == "not_found"
+
+
+def test_every_problem_of_a_registration_is_reported_at_once(world):
+    before = _count(world)
+    response = world.register_raw(
+        "nlo.tha", ends_at=iso(PERIOD_END + timedelta(minutes=1)),
+        locations=[{"site": "BKK"}, {"site": "QQQ"}],
+        targets=[{"kind": "email", "value": "a@b.example", "label": "Mailbox"},
+                 {"kind": "vessel", "value": "IMO 1234568", "label": "Vessel"}])
+    fields = _error(response, 422)["fields"]
+    assert {"ends_at", "locations[1].site", "targets[1].value"} <= set(fields), fields
+    assert _count(world) == before
+
+
 @pytest.mark.parametrize("username", ["chair.nzl", "analyst", "admin"])
 def test_only_nlos_register(world, username):
     response = world.register_raw(username)
