@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from itertools import groupby
 from typing import Any
 
 from sqlalchemy import bindparam, delete, func, or_, select, text
@@ -124,54 +125,7 @@ def _store(session: Session, *, period_id: int, state: str, footprint: Footprint
 _ID_CHUNK = 5000
 
 
-def _load_footprints(session: Session, *, period_id: int, op_ids: list[int] | None = None,
-                     targets_of: set[int] | None = None) -> dict[int, tuple[str, Footprint]]:
-    """Live entries as {op_id: (state, footprint)}, by op_id, read as plain rows.
-
-    `op_ids`: these operations, looked up by primary key (None: every live entry of the
-    period). `targets_of`: read the targets of these operations only (None: of all); the others'
-    footprints have no targets. Rows, not ORM objects: a hot spot has hundreds of candidates, and
-    hydrating each entry with its targets and sites cost more than the rest of a registration.
-    """
-    entry_query = select(RegisterEntry.op_id, RegisterEntry.state, RegisterEntry.starts_at,
-                         RegisterEntry.ends_at).where(RegisterEntry.live.is_(True))
-    site_query = select(RegisterSite.op_id, RegisterSite.lat, RegisterSite.lon,
-                        RegisterSite.radius_m, RegisterSite.label)
-    target_query = select(RegisterTarget.op_id, RegisterTarget.kind, RegisterTarget.blind,
-                          RegisterTarget.dob_blind, RegisterTarget.label)
-    if op_ids is None:
-        of_period = (RegisterEntry.period_id == period_id, RegisterEntry.live.is_(True))
-        entry_query = entry_query.where(*of_period)
-        site_query = site_query.join(RegisterEntry, RegisterEntry.op_id == RegisterSite.op_id)\
-            .where(*of_period)
-        target_query = target_query.join(
-            RegisterEntry, RegisterEntry.op_id == RegisterTarget.op_id).where(*of_period)
-    site_query = site_query.order_by(RegisterSite.op_id, RegisterSite.position)
-    target_query = target_query.order_by(RegisterTarget.op_id, RegisterTarget.position)
-    target_ids = None if targets_of is None else sorted(
-        targets_of if op_ids is None else targets_of & set(op_ids))
-    entry_rows: list[Any] = []
-    sites: dict[int, list[Site]] = defaultdict(list)
-    targets: dict[int, list[Target]] = defaultdict(list)
-    for chunk in _chunks(op_ids):
-        entry_rows += session.execute(entry_query if chunk is None else entry_query.where(
-            RegisterEntry.op_id.in_(chunk))).all()
-        for op_id, lat, lon, radius_m, label in session.execute(
-                site_query if chunk is None else site_query.where(RegisterSite.op_id.in_(chunk))):
-            sites[op_id].append(Site(lat, lon, radius_m, label))
-    for chunk in _chunks(target_ids):
-        for op_id, kind, blind, dob_blind, label in session.execute(
-                target_query if chunk is None else target_query.where(
-                    RegisterTarget.op_id.in_(chunk))):
-            targets[op_id].append(Target(kind, blind, dob_blind, label))
-    return {op_id: (state, Footprint(op_id, starts_at, ends_at, tuple(sites.get(op_id, ())),
-                                     tuple(targets.get(op_id, ()))))
-            for op_id, state, starts_at, ends_at in sorted(entry_rows)}
-
-
-def _chunks(ids: list[int] | None) -> list[list[int] | None]:
-    if ids is None:
-        return [None]
+def _chunks(ids: list[int]) -> list[list[int]]:
     return [ids[start:start + _ID_CHUNK] for start in range(0, len(ids), _ID_CHUNK)]
 
 
@@ -190,10 +144,27 @@ _LIVE_WITH_SITES = (
     select(RegisterEntry.op_id, RegisterEntry.state, RegisterEntry.starts_at,
            RegisterEntry.ends_at, RegisterSite.lat, RegisterSite.lon, RegisterSite.radius_m,
            RegisterSite.label)
-    .join(RegisterSite, RegisterSite.op_id == RegisterEntry.op_id)
-    .where(RegisterEntry.op_id.in_(bindparam("ids", expanding=True)),
-           RegisterEntry.live.is_(True))
+    .outerjoin(RegisterSite, RegisterSite.op_id == RegisterEntry.op_id)
+    .where(RegisterEntry.live.is_(True))
     .order_by(RegisterEntry.op_id, RegisterSite.position))
+_THESE_WITH_SITES = _LIVE_WITH_SITES.where(
+    RegisterEntry.op_id.in_(bindparam("ids", expanding=True)))
+_PERIOD_WITH_SITES = _LIVE_WITH_SITES.where(RegisterEntry.period_id == bindparam("period_id"))
+
+
+def _footprints(rows: Any, found: dict[int, tuple[str, Footprint]],
+                held: dict[int, list[Target]]) -> None:
+    """Add to `found` the footprints of rows of `_LIVE_WITH_SITES` (one row per site, by
+    op_id), as (state, footprint), with the targets `held` for each. Plain rows, not ORM
+    objects: a hot spot has hundreds of candidates, and hydrating entries cost more than the
+    rest of a registration."""
+    for (op_id, state, starts_at, ends_at), sites in groupby(
+            rows, key=lambda row: (row.op_id, row.state, row.starts_at, row.ends_at)):
+        found[op_id] = (state, Footprint(
+            op_id, starts_at, ends_at,
+            tuple(Site(row.lat, row.lon, row.radius_m, row.label) for row in sites
+                  if row.lat is not None),
+            tuple(held.get(op_id, ()))))
 
 
 def _candidates(session: Session, period_id: int, footprint: Footprint,
@@ -208,11 +179,10 @@ def _candidates(session: Session, period_id: int, footprint: Footprint,
     connection = session.connection()
     ids: set[int] = set()
     held: dict[int, list[Target]] = defaultdict(list)
-    blinds = sorted({t.blind for t in footprint.targets})
-    for start in range(0, len(blinds), _ID_CHUNK):
-        for op_id, kind, blind, dob_blind, label in connection.execute(
-                _SHARING_A_BLIND, {"blinds": blinds[start:start + _ID_CHUNK],
-                                   "period_id": period_id}):
+    if footprint.targets:  # at most 200 (the API's limit): one statement
+        for op_id, kind, blind, dob_blind, label in connection.execute(_SHARING_A_BLIND, {
+                "blinds": sorted({t.blind for t in footprint.targets}),
+                "period_id": period_id}):
             theirs = Target(kind, blind, dob_blind, label)
             if op_id != footprint.op_id and any(
                     targets_meet(mine, theirs) for mine in footprint.targets):
@@ -225,16 +195,10 @@ def _candidates(session: Session, period_id: int, footprint: Footprint,
     ids.discard(footprint.op_id)
     if not ids:
         return []
-    found: dict[int, tuple[str, datetime, datetime, list[Site]]] = {}
+    found: dict[int, tuple[str, Footprint]] = {}
     for chunk in _chunks(sorted(ids)):
-        for op_id, state, starts_at, ends_at, lat, lon, radius_m, label in connection.execute(
-                _LIVE_WITH_SITES, {"ids": chunk}):
-            if op_id not in found:
-                found[op_id] = (state, starts_at, ends_at, [])
-            found[op_id][3].append(Site(lat, lon, radius_m, label))
-    return [(state, Footprint(op_id, starts_at, ends_at, tuple(sites),
-                              tuple(held.get(op_id, ()))))
-            for op_id, (state, starts_at, ends_at, sites) in found.items()]
+        _footprints(connection.execute(_THESE_WITH_SITES, {"ids": chunk}), found, held)
+    return list(found.values())
 
 
 def _reason_rows(reasons: Reasons, a_is_first: bool) -> list[dict[str, str]]:
@@ -369,8 +333,10 @@ def full_rescan(session: Session, *, period_id: int,
     shares: a target held by one operation alone can be no reason, and at 100,000 operations
     the half million others would dominate time and memory.
     """
-    footprints = {op_id: fp for op_id, (_, fp) in _load_footprints(
-        session, period_id=period_id, targets_of=set()).items()}
+    found: dict[int, tuple[str, Footprint]] = {}
+    _footprints(session.connection().execute(_PERIOD_WITH_SITES, {"period_id": period_id}),
+                found, {})
+    footprints = {op_id: fp for op_id, (_, fp) in found.items()}
     shared = (select(RegisterTarget.kind, RegisterTarget.blind)
               .join(RegisterEntry, RegisterEntry.op_id == RegisterTarget.op_id)
               .where(RegisterTarget.period_id == period_id, RegisterEntry.live.is_(True))
@@ -544,7 +510,7 @@ def contacts_for(session: Session, records: list[ConflictRecord]) -> dict[int, R
     entries: dict[int, RegisterEntry] = {}
     for chunk in _chunks(op_ids):
         entries.update((e.op_id, e) for e in session.scalars(
-            select(RegisterEntry).where(RegisterEntry.op_id.in_(chunk or []))
+            select(RegisterEntry).where(RegisterEntry.op_id.in_(chunk))
             .options(*_contact_only())))
     return entries
 

@@ -372,9 +372,8 @@ def record_registration(session: Session, *, actor: Principal, prepared: Prepare
     # of work would insert the children one row at a time to read back ids nobody needs.
     connection = session.connection()
     operation.id = connection.execute(_INSERT_OPERATION, _row_of(operation)).scalar_one()
-    sites = [OperationSite(operation_id=operation.id, position=s.position, name=s.name,
-                           iata=s.iata, lat=s.lat, lon=s.lon, radius_m=s.radius_m)
-             for s in sites]
+    for site in sites:
+        site.operation_id = operation.id
     children = [OperationTarget(operation_id=operation.id, position=i, kind=t.kind.value,
                                 label=t.label) for i, t in enumerate(blinded)]
     connection.execute(_INSERT_SITES, [_row_of(site) for site in sites])
