@@ -13,7 +13,7 @@ from typing import Any, Protocol
 from sqlalchemy import Integer, String, Text, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from core.db import Base, UTCDateTime, utcnow
+from core.db import Base, UTCDateTime, insert_rows, utcnow
 
 GENESIS_HASH = "0" * 64
 # One constant key: every writer of the chain queues on the same PostgreSQL advisory lock.
@@ -56,7 +56,6 @@ _COLUMNS = ("seq", "at", "actor_id", "actor_username", "actor_state", "action", 
             "object_id", "outcome", "request_id", "details", "prev_hash")
 # Built once: these run in every write transaction.
 _HEAD_QUERY = select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
-_INSERT = AuditEvent.__table__.insert()
 _LOCK = text("SELECT pg_advisory_xact_lock(:key)")
 
 
@@ -137,7 +136,7 @@ def record_many(session: Session, events: list[dict[str, Any]]) -> None:
         last_seq, last_hash = row["seq"], row["hash"]
         rows.append(row)
     # On the session's connection, not through the session: plain rows need no unit of work.
-    session.connection().execute(_INSERT, rows)
+    insert_rows(session.connection(), AuditEvent.__table__, rows)
     session.info[_HEAD] = (transaction, last_seq, last_hash)
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, Integer, String, Text, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from core.db import Base, UTCDateTime, utcnow
+from core.db import Base, UTCDateTime, insert_rows, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -62,10 +62,8 @@ def notify_all(session: Session, messages: list[dict[str, Any]]) -> None:
                   for m in messages if m["user_id"] is not None]
     mail_rows = [{"recipient": m["email"], "subject": m["subject"][:200], "body": m["body"],
                   "created_at": now, "attempts": 0} for m in messages if m["email"]]
-    if inbox_rows:
-        session.execute(Notification.__table__.insert(), inbox_rows)
-    if mail_rows:
-        session.execute(OutboxMail.__table__.insert(), mail_rows)
+    insert_rows(session.connection(), Notification.__table__, inbox_rows)
+    insert_rows(session.connection(), OutboxMail.__table__, mail_rows)
 
 
 def inbox(session: Session, *, user_id: int, limit: int = 200) -> list[Notification]:

@@ -12,11 +12,11 @@ from datetime import datetime, timedelta
 from itertools import groupby
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, or_, select, text
+from sqlalchemy import ARRAY, any_, bindparam, delete, func, or_, select, text
 from sqlalchemy.orm import Session, lazyload
 
 from core import audit
-from core.db import utcnow
+from core.db import insert_rows, utcnow
 from core.errors import Forbidden, InvalidTransition, NotFound
 from core.identity.models import Role
 from core.identity.services import Principal
@@ -75,9 +75,6 @@ def lock_period(session: Session, period_id: int) -> None:
 # Statements of the registration path, built once: they run on every registration, where
 # building and executing them through the session cost more than the database's own work.
 _INSERT_ENTRY = RegisterEntry.__table__.insert()
-_INSERT_TARGETS = RegisterTarget.__table__.insert()
-_INSERT_SITES = RegisterSite.__table__.insert()
-_INSERT_PLACE_KEYS = RegisterPlaceKey.__table__.insert()
 _LOCK_PERIOD = text("SELECT pg_advisory_xact_lock(:ns, :pid)")
 
 
@@ -99,10 +96,8 @@ def _store(session: Session, *, period_id: int, state: str, footprint: Footprint
             "starts_at": footprint.starts_at, "ends_at": footprint.ends_at, "live": True,
             "contact_name": contact.name, "contact_email": contact.email,
             "contact_phone": contact.phone, "contact_user_id": contact.user_id})
-        if targets:
-            connection.execute(_INSERT_TARGETS, targets)
-        if sites:
-            connection.execute(_INSERT_SITES, sites)
+        insert_rows(connection, RegisterTarget.__table__, targets)
+        insert_rows(connection, RegisterSite.__table__, sites)
     else:
         entry.state = state
         entry.starts_at, entry.ends_at = footprint.starts_at, footprint.ends_at
@@ -117,9 +112,8 @@ def _store(session: Session, *, period_id: int, state: str, footprint: Footprint
         session.flush()
     # Stored keys, not probe keys: the index is asymmetric (see deconfliction.matcher).
     keys = stored_place_keys(footprint, buffer)
-    if keys:
-        connection.execute(_INSERT_PLACE_KEYS, [
-            {"op_id": footprint.op_id, "key": k, "period_id": period_id} for k in keys])
+    insert_rows(connection, RegisterPlaceKey.__table__, [
+        {"op_id": footprint.op_id, "key": k, "period_id": period_id} for k in sorted(keys)])
 
 
 _ID_CHUNK = 5000
@@ -129,6 +123,25 @@ def _chunks(ids: list[int]) -> list[list[int]]:
     return [ids[start:start + _ID_CHUNK] for start in range(0, len(ids), _ID_CHUNK)]
 
 
+def _expanding_in(column: Any, name: str) -> Any:
+    return column.in_(bindparam(name, expanding=True))
+
+
+def _any_of_array(column: Any, name: str) -> Any:
+    return column == any_(bindparam(name, type_=ARRAY(column.type)))
+
+
+def _per_dialect(build: Any) -> dict[str, Any]:
+    """A statement with a list parameter, built once per way of binding the list: PostgreSQL
+    takes it as one array (`= ANY`), so the statement's text is the same whatever the list's
+    length and psycopg prepares it once; SQLite gets an expanding IN."""
+    return {"postgresql": build(_any_of_array), "sqlite": build(_expanding_in)}
+
+
+def _of(connection: Any, statements: dict[str, Any]) -> Any:
+    return statements.get(connection.dialect.name, statements["sqlite"])
+
+
 _SHARING_A_BLIND = (
     select(RegisterTarget.op_id, RegisterTarget.kind, RegisterTarget.blind,
            RegisterTarget.dob_blind, RegisterTarget.label)
@@ -136,10 +149,10 @@ _SHARING_A_BLIND = (
     .where(RegisterTarget.blind.in_(bindparam("blinds", expanding=True)),
            RegisterTarget.period_id == bindparam("period_id"), RegisterEntry.live.is_(True))
     .order_by(RegisterTarget.op_id, RegisterTarget.position))
-_UNDER_PLACE_KEYS = (
+_UNDER_PLACE_KEYS = _per_dialect(lambda one_of: (
     select(RegisterPlaceKey.op_id).distinct()
-    .where(RegisterPlaceKey.key.in_(bindparam("keys", expanding=True)),
-           RegisterPlaceKey.period_id == bindparam("period_id")))
+    .where(one_of(RegisterPlaceKey.key, "keys"),
+           RegisterPlaceKey.period_id == bindparam("period_id"))))
 _LIVE_WITH_SITES = (
     select(RegisterEntry.op_id, RegisterEntry.state, RegisterEntry.starts_at,
            RegisterEntry.ends_at, RegisterSite.lat, RegisterSite.lon, RegisterSite.radius_m,
@@ -190,7 +203,7 @@ def _candidates(session: Session, period_id: int, footprint: Footprint,
     ids.update(held)
     keys = sorted(probe_place_keys(footprint, buffer))
     for start in range(0, len(keys), _ID_CHUNK):
-        ids.update(connection.execute(_UNDER_PLACE_KEYS, {
+        ids.update(connection.execute(_of(connection, _UNDER_PLACE_KEYS), {
             "keys": keys[start:start + _ID_CHUNK], "period_id": period_id}).scalars())
     ids.discard(footprint.op_id)
     if not ids:
@@ -286,7 +299,7 @@ def record_and_check(session: Session, *, period_id: int, state: str, footprint:
         # Every new record in one flush, then their events and audit rows in one insert each:
         # in a crowded period a registration can meet dozens of operations.
         session.flush()
-        session.execute(ConflictEvent.__table__.insert(), [
+        insert_rows(session.connection(), ConflictEvent.__table__, [
             {"conflict_id": record.id, "action": "detected", "status": record.status, "at": now}
             for record in detected])
         audit.record_many(session, [

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from core import audit, notify
-from core.db import utcnow
+from core.db import insert_rows, utcnow
 from core.errors import InvalidTransition, NotFound, ValidationFailed
 from core.identity.models import Role, User
 from core.identity.services import Principal, require_role
@@ -286,8 +286,6 @@ _OWN_PERIOD_WINDOW = (
     .join(PeriodState, PeriodState.period_id == Period.id)
     .where(Period.id == bindparam("period_id"), PeriodState.state == bindparam("state")))
 _INSERT_OPERATION = Operation.__table__.insert().returning(Operation.__table__.c.id)
-_INSERT_SITES = OperationSite.__table__.insert()
-_INSERT_TARGETS = OperationTarget.__table__.insert()
 _REGISTRANT = select(User.id, User.username, User.full_name, User.email, User.phone)\
     .where(User.id == bindparam("user_id"))
 
@@ -376,9 +374,8 @@ def record_registration(session: Session, *, actor: Principal, prepared: Prepare
         site.operation_id = operation.id
     children = [OperationTarget(operation_id=operation.id, position=i, kind=t.kind.value,
                                 label=t.label) for i, t in enumerate(blinded)]
-    connection.execute(_INSERT_SITES, [_row_of(site) for site in sites])
-    if children:
-        connection.execute(_INSERT_TARGETS, [_row_of(t) for t in children])
+    insert_rows(connection, OperationSite.__table__, [_row_of(site) for site in sites])
+    insert_rows(connection, OperationTarget.__table__, [_row_of(t) for t in children])
     make_transient_to_detached(operation)
     session.add(operation)
     set_committed_value(operation, "sites", sites)
