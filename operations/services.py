@@ -256,7 +256,8 @@ def _validated_parts(
 
 
 def _contact_of(operation: Operation, registrant: Any) -> deconfliction.Contact:
-    """Whom to call: the operation's named contact, else its registrant (a User or a row)."""
+    """Whom to call: the operation's named contact, else its registrant (a User, or the
+    registering Principal)."""
     if operation.contact_name:
         return deconfliction.Contact(operation.contact_name, operation.contact_email,
                                      operation.contact_phone, operation.registered_by)
@@ -286,8 +287,6 @@ _OWN_PERIOD_WINDOW = (
     .join(PeriodState, PeriodState.period_id == Period.id)
     .where(Period.id == bindparam("period_id"), PeriodState.state == bindparam("state")))
 _INSERT_OPERATION = Operation.__table__.insert().returning(Operation.__table__.c.id)
-_REGISTRANT = select(User.id, User.username, User.full_name, User.email, User.phone)\
-    .where(User.id == bindparam("user_id"))
 
 
 def _own_period(session: Session, actor: Principal, period_id: int) -> PeriodWindow:
@@ -381,11 +380,10 @@ def record_registration(session: Session, *, actor: Principal, prepared: Prepare
     set_committed_value(operation, "sites", sites)
     set_committed_value(operation, "targets", children)
     targets = tuple(matcher.Target(t.kind.value, t.blind, t.dob_blind, t.label) for t in blinded)
-    registrant = connection.execute(_REGISTRANT, {"user_id": actor.id}).first()
     outcome = deconfliction.record_and_check(
         session, period_id=period.id, state=operation.owner_state,
         footprint=_footprint(operation, targets),
-        contact=_contact_of(operation, registrant), new=True)
+        contact=_contact_of(operation, actor), new=True)
     audit.record(session, action="operation.created", actor=actor, object_type="operation",
                  object_id=operation.id, details={"conflicts": len(outcome.current)})
     notify_changes(session, outcome.changed, base_url=base_url)

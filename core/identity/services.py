@@ -71,6 +71,9 @@ class Principal:
     state: str | None
     time_zone: str
     credential: str
+    # How others reach the caller (the contact of what the caller registers).
+    email: str | None = None
+    phone: str | None = None
 
     is_authenticated = True
     is_active = True
@@ -84,7 +87,7 @@ class Principal:
     def of(cls, user: User, credential: str) -> Principal:
         """The principal for a user authenticated by `credential`."""
         return cls(user.id, user.username, user.full_name, Role(user.role), user.state,
-                   user.time_zone, credential)
+                   user.time_zone, credential, user.email, user.phone)
 
 
 def require_role(actor: Principal, *roles: Role) -> None:
@@ -385,7 +388,7 @@ def issue_token(session: Session, *, policy: IdentityPolicy, user: User,
 # request.
 _TOKEN_HOLDER = select(
     User.id, User.username, User.full_name, User.role, User.state, User.time_zone,
-    User.disabled, User.tokens_valid_after,
+    User.email, User.phone, User.disabled, User.tokens_valid_after,
     select(RevokedToken.jti).where(RevokedToken.jti == bindparam("jti")).exists()
     .label("revoked")).where(User.id == bindparam("user_id"))
 
@@ -419,7 +422,7 @@ def authenticate_token(session: Session, *, policy: IdentityPolicy, token: str) 
     if user.revoked:
         raise Unauthenticated("Invalid token: it was revoked.")
     return Principal(user.id, user.username, user.full_name, Role(user.role), user.state,
-                     user.time_zone, jti)
+                     user.time_zone, jti, user.email, user.phone)
 
 
 def revoke_token(session: Session, *, actor: Principal, policy: IdentityPolicy,
