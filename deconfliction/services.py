@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from functools import cache
 from itertools import groupby
 from typing import Any
 
@@ -372,9 +373,11 @@ def full_rescan(session: Session, *, period_id: int,
 # ---------------------------------------------------------------- views and workflow
 
 
+@cache
 def _contact_only() -> tuple[Any, ...]:
     """Loader options for contact look-ups: they need neither targets nor sites, which then
-    load only if something touches them (made at call time: mappers are configured by then)."""
+    load only if something touches them (made on first use, when mappers are configured, and
+    kept: building them cost 0.2 ms, on every party view)."""
     return (lazyload(RegisterEntry.targets), lazyload(RegisterEntry.sites))
 
 
