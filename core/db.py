@@ -131,11 +131,6 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        # SQLite's default page cache is 2 MiB: at 100,000 operations every look-up and every
-        # index insert went to the OS for its pages. 32 MiB of cache, and reads through a
-        # memory map (shared by all connections) instead of a read call per page.
-        cursor.execute("PRAGMA cache_size=-32768")
-        cursor.execute("PRAGMA mmap_size=268435456")
         cursor.close()
 
     @event.listens_for(engine, "begin")
