@@ -138,6 +138,18 @@ def test_a_person_with_a_date_of_birth_finds_earlier_ones_without_and_with_the_s
                                  (tha["id"], mys["id"])}
 
 
+def test_a_name_given_once_dated_and_once_undated_finds_every_date(world):
+    """Two targets with one name, one dated and one not: the undated one meets a person of
+    that name with any date, so the database's date filter must not narrow the name."""
+    lka = world.register("nlo.lka", locations=far(0), targets=[
+        {"kind": "person", "value": "Nguyen Van An", "label": "S", "dob": "1975-03-03"}])["id"]
+    tha = world.register("nlo.tha", locations=far(1), targets=[
+        {"kind": "person", "value": "NGUYEN Van An", "label": "A", "dob": "1980-01-31"},
+        {"kind": "person", "value": "An Van Nguyen", "label": "B"}])
+    assert [c["counterpart"]["state"] for c in tha["conflicts"]] == ["LKA"]
+    assert set(pairs(world)) == {(lka, tha["id"])}
+
+
 def test_phone_numbers_of_another_region_stay_apart(world):
     """A national number is read in the owner's region: 012-345 6789 in Malaysia is not the
     same number as 012-345 6789 in Sri Lanka."""
