@@ -118,13 +118,6 @@ def _store(session: Session, *, period_id: int, state: str, footprint: Footprint
         {"op_id": footprint.op_id, "key": k, "period_id": period_id} for k in sorted(keys)])
 
 
-_ID_CHUNK = 5000
-
-
-def _chunks(ids: list[int]) -> list[list[int]]:
-    return [ids[start:start + _ID_CHUNK] for start in range(0, len(ids), _ID_CHUNK)]
-
-
 def _in_json_array(column: Any, name: str) -> Any:
     return column.in_(select(func.json_each(bindparam(name, type_=JSON))
                              .table_valued("value").c.value))
@@ -183,6 +176,8 @@ _LIVE_WITH_SITES = (
     .order_by(RegisterEntry.op_id, RegisterSite.position))
 _THESE_WITH_SITES = _per_dialect(lambda one_of: _LIVE_WITH_SITES.where(
     one_of(RegisterEntry.op_id, "ids")))
+_ENTRIES = _per_dialect(lambda one_of: select(RegisterEntry).where(
+    one_of(RegisterEntry.op_id, "ids")).options(*_contact_only()))
 _PERIOD_WITH_SITES = _LIVE_WITH_SITES.where(RegisterEntry.period_id == bindparam("period_id"))
 
 
@@ -221,20 +216,23 @@ def _candidates(session: Session, period_id: int, footprint: Footprint,
                                      if t.dob_blind is None}),
                     "pairs": sorted({f"{t.blind}:{t.dob_blind}" for t in footprint.targets
                                      if t.dob_blind is not None}),
-                    "period_id": period_id}):
+                    "period_id": period_id}).all():
             theirs = Target(kind, blind, dob_blind, label)
             if op_id != footprint.op_id and any(
                     targets_meet(mine, theirs) for mine in footprint.targets):
                 held[op_id].append(theirs)
     ids.update(held)
     ids.update(connection.execute(_of(connection, _UNDER_PLACE_KEYS), {
-        "keys": sorted(probe_place_keys(footprint, buffer)), "period_id": period_id}).scalars())
+        "keys": sorted(probe_place_keys(footprint, buffer)), "period_id": period_id}
+        ).scalars().all())
     ids.discard(footprint.op_id)
     if not ids:
         return []
     found: dict[int, tuple[str, Footprint]] = {}
-    _footprints(connection.execute(_of(connection, _THESE_WITH_SITES), {"ids": sorted(ids)}),
-                found, held)
+    # Fetched at once (fetchall): row by row, the driver's fetchone cost 10 µs a row, and a
+    # hot spot brings hundreds.
+    _footprints(connection.execute(_of(connection, _THESE_WITH_SITES), {"ids": sorted(ids)}
+                                   ).all(), found, held)
     return list(found.values())
 
 
@@ -371,8 +369,9 @@ def full_rescan(session: Session, *, period_id: int,
     the half million others would dominate time and memory.
     """
     found: dict[int, tuple[str, Footprint]] = {}
-    _footprints(session.connection().execute(_PERIOD_WITH_SITES, {"period_id": period_id}),
-                found, {})
+    # In batches (fetchmany) rather than a row at a time: hundreds of thousands of rows.
+    _footprints(session.connection().execute(_PERIOD_WITH_SITES, {"period_id": period_id})
+                .yield_per(5000), found, {})
     footprints = {op_id: fp for op_id, (_, fp) in found.items()}
     shared = (select(RegisterTarget.kind, RegisterTarget.blind)
               .join(RegisterEntry, RegisterEntry.op_id == RegisterTarget.op_id)
@@ -546,12 +545,9 @@ def history(session: Session, record: ConflictRecord) -> list[ConflictEvent]:
 def contacts_for(session: Session, records: list[ConflictRecord]) -> dict[int, RegisterEntry]:
     """The register entries of every operation of `records`, by op_id, in one read."""
     op_ids = sorted({op_id for record in records for op_id in (record.op_a, record.op_b)})
-    entries: dict[int, RegisterEntry] = {}
-    for chunk in _chunks(op_ids):
-        entries.update((e.op_id, e) for e in session.scalars(
-            select(RegisterEntry).where(RegisterEntry.op_id.in_(chunk))
-            .options(*_contact_only())))
-    return entries
+    connection = session.connection()
+    return {entry.op_id: entry for entry in session.scalars(
+        _of(connection, _ENTRIES), {"ids": op_ids})}
 
 
 def current_targets(session: Session, *, op_id: int) -> tuple[Target, ...]:
