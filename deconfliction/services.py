@@ -15,7 +15,7 @@ from itertools import groupby
 from typing import Any
 
 from sqlalchemy import ARRAY, JSON, any_, bindparam, delete, func, or_, select, text
-from sqlalchemy.orm import Session, lazyload
+from sqlalchemy.orm import Session, lazyload, make_transient_to_detached
 
 from core import audit
 from core.db import insert_rows, utcnow
@@ -64,6 +64,14 @@ class CheckOutcome:
 
     current: list[ConflictRecord] = field(default_factory=list)
     changed: list[ConflictRecord] = field(default_factory=list)
+    detected: list[ConflictRecord] = field(default_factory=list)
+
+    def audit_events(self) -> list[dict[str, Any]]:
+        """The audit events of the records this check created (`audit.record_many` fields):
+        the caller writes them with its own, in one insert."""
+        return [{"action": "conflict.detected", "object_type": "conflict", "object_id": r.id,
+                 "actor_username": "deconfliction", "details": {"severity": r.severity}}
+                for r in self.detected]
 
 
 def lock_period(session: Session, period_id: int) -> None:
@@ -78,6 +86,10 @@ def lock_period(session: Session, period_id: int) -> None:
 # building and executing them through the session cost more than the database's own work.
 _INSERT_ENTRY = RegisterEntry.__table__.insert()
 _LOCK_PERIOD = text("SELECT pg_advisory_xact_lock(:ns, :pid)")
+_RECORD_COLUMNS = tuple(c for c in ConflictRecord.__table__.columns if c.key != "id")
+# One statement for many rows, ids read back in the rows' order.
+_INSERT_RECORD = ConflictRecord.__table__.insert().returning(
+    ConflictRecord.__table__.c.id, sort_by_parameter_order=True)
 
 
 def _store(session: Session, *, period_id: int, state: str, footprint: Footprint,
@@ -301,8 +313,8 @@ def record_and_check(session: Session, *, period_id: int, state: str, footprint:
                 state_a=state if a_is_first else other_state,
                 state_b=other_state if a_is_first else state,
                 status="open", severity=reasons.severity, reasons=rows,
-                detected_at=now, updated_at=now)
-            session.add(record)
+                acknowledged_a=None, acknowledged_b=None, resolution=None,
+                resolution_note=None, detected_at=now, updated_at=now)
             detected.append(record)
             outcome.changed.append(record)
         elif record.status == "cleared":
@@ -318,22 +330,32 @@ def record_and_check(session: Session, *, period_id: int, state: str, footprint:
             outcome.changed.append(record)
         outcome.current.append(record)
     if detected:
-        # Every new record in one flush, then their events and audit rows in one insert each:
-        # in a crowded period a registration can meet dozens of operations.
-        session.flush()
+        _insert_records(session, detected)
         insert_rows(session.connection(), ConflictEvent.__table__, [
             {"conflict_id": record.id, "action": "detected", "status": record.status, "at": now}
             for record in detected])
-        audit.record_many(session, [
-            {"action": "conflict.detected", "object_type": "conflict", "object_id": record.id,
-             "actor_username": "deconfliction", "details": {"severity": record.severity}}
-            for record in detected])
+        outcome.detected = detected
     for other_id, record in existing.items():
         if other_id not in found and record.status != "cleared":
             _clear(session, record, now)
             outcome.changed.append(record)
     session.flush()
     return outcome
+
+
+def _insert_records(session: Session, records: list[ConflictRecord]) -> None:
+    """Insert new conflict records in one statement and hand them to the session as if loaded.
+
+    A crowded period meets dozens of operations at once; the unit of work cost more per
+    record than the insert (the same way as an operation's, see operations.services)."""
+    connection = session.connection()
+    ids = connection.execute(
+        _INSERT_RECORD, [{column.key: getattr(record, column.key) for column in _RECORD_COLUMNS}
+                         for record in records]).scalars().all()
+    for record, record_id in zip(records, ids, strict=True):
+        record.id = record_id
+        make_transient_to_detached(record)
+        session.add(record)
 
 
 def _clear(session: Session, record: ConflictRecord, now: datetime) -> None:

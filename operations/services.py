@@ -384,8 +384,10 @@ def record_registration(session: Session, *, actor: Principal, prepared: Prepare
         session, period_id=period.id, state=operation.owner_state,
         footprint=_footprint(operation, targets),
         contact=_contact_of(operation, actor), new=True)
-    audit.record(session, action="operation.created", actor=actor, object_type="operation",
-                 object_id=operation.id, details={"conflicts": len(outcome.current)})
+    audit.record_many(session, [
+        {"action": "operation.created", "actor": actor, "object_type": "operation",
+         "object_id": operation.id, "details": {"conflicts": len(outcome.current)}},
+        *outcome.audit_events()])
     notify_changes(session, outcome.changed, base_url=base_url)
     return operation, outcome
 
@@ -452,8 +454,9 @@ def update_operation(session: Session, *, actor: Principal, op_id: int,
     outcome = deconfliction.record_and_check(
         session, period_id=period.id, state=operation.owner_state,
         footprint=_footprint(operation, targets), contact=_contact_of(operation, registrant))
-    audit.record(session, action="operation.updated", actor=actor, object_type="operation",
-                 object_id=operation.id)
+    audit.record_many(session, [
+        {"action": "operation.updated", "actor": actor, "object_type": "operation",
+         "object_id": operation.id}, *outcome.audit_events()])
     notify_changes(session, outcome.changed, base_url=base_url)
     return operation, outcome
 
