@@ -41,8 +41,9 @@ class RegisterTarget(Base):
     """A blinded target of an operation."""
 
     __tablename__ = "register_targets"
-    # The blind first: it is what a lookup is selective on (see migration 0006).
-    __table_args__ = (Index("ix_register_targets_lookup", "blind", "period_id"),)
+    # The blind first: it is what a lookup is selective on (see migration 0006); the date of
+    # birth last, so that the lookup's date filter reads no row (migration 0007).
+    __table_args__ = (Index("ix_register_targets_lookup", "blind", "period_id", "dob_blind"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     op_id: Mapped[int] = mapped_column(
