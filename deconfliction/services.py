@@ -7,15 +7,15 @@ sees an operation's model nor a clear target value.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import cache
 from itertools import groupby
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import ARRAY, JSON, any_, bindparam, delete, func, or_, select, text
-from sqlalchemy.orm import Session, lazyload, make_transient_to_detached
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from core import audit
 from core.db import insert_rows, utcnow
@@ -188,8 +188,10 @@ _LIVE_WITH_SITES = (
     .order_by(RegisterEntry.op_id, RegisterSite.position))
 _THESE_WITH_SITES = _per_dialect(lambda one_of: _LIVE_WITH_SITES.where(
     one_of(RegisterEntry.op_id, "ids")))
-_ENTRIES = _per_dialect(lambda one_of: select(RegisterEntry).where(
-    one_of(RegisterEntry.op_id, "ids")).options(*_contact_only()))
+_CONTACTS = _per_dialect(lambda one_of: select(
+    RegisterEntry.op_id, RegisterEntry.state, RegisterEntry.contact_name,
+    RegisterEntry.contact_email, RegisterEntry.contact_phone, RegisterEntry.contact_user_id,
+).where(one_of(RegisterEntry.op_id, "ids")))
 _PERIOD_WITH_SITES = _LIVE_WITH_SITES.where(RegisterEntry.period_id == bindparam("period_id"))
 
 
@@ -417,20 +419,12 @@ def full_rescan(session: Session, *, period_id: int,
 # ---------------------------------------------------------------- views and workflow
 
 
-@cache
-def _contact_only() -> tuple[Any, ...]:
-    """Loader options for contact look-ups: they need neither targets nor sites, which then
-    load only if something touches them (made on first use, when mappers are configured, and
-    kept: building them cost 0.2 ms, on every party view)."""
-    return (lazyload(RegisterEntry.targets), lazyload(RegisterEntry.sites))
+def party_view(session: Session, record: ConflictRecord, state: str,
+               contacts: Mapping[int, PartyContact] | None = None) -> dict[str, Any]:
+    """A conflict as a party sees it: its own side, the counterpart's state and contact.
 
-
-def _entry(session: Session, op_id: int) -> RegisterEntry | None:
-    return session.get(RegisterEntry, op_id, options=_contact_only())
-
-
-def party_view(session: Session, record: ConflictRecord, state: str) -> dict[str, Any]:
-    """A conflict as a party sees it: its own side, the counterpart's state and contact."""
+    `contacts`: the contacts of the record's operations when the caller has read them for
+    several records at once (`contacts_for`); otherwise the counterpart's is read."""
     own_a, own_b = record.state_a == state, record.state_b == state
     if own_a:
         own_ids = [record.op_a, record.op_b] if own_b else [record.op_a]
@@ -445,12 +439,14 @@ def party_view(session: Session, record: ConflictRecord, state: str) -> dict[str
             item = {"kind": "target", "target_kind": row["target_kind"], "label": row[side]}
         if item not in reasons:
             reasons.append(item)
-    other = _entry(session, counterpart_id)
+    if contacts is None:
+        contacts = _contacts_of(session, [counterpart_id])
+    other = contacts.get(counterpart_id)
     counterpart = {
         "state": other.state if other else (record.state_b if own_a else record.state_a),
-        "name": other.contact_name if other else "",
-        "email": other.contact_email if other else None,
-        "phone": other.contact_phone if other else None,
+        "name": other.name if other else "",
+        "email": other.email if other else None,
+        "phone": other.phone if other else None,
     }
     acknowledged_by = sorted({s for s, at in ((record.state_a, record.acknowledged_a),
                                               (record.state_b, record.acknowledged_b)) if at})
@@ -473,10 +469,11 @@ def summary_view(record: ConflictRecord) -> dict[str, Any]:
             "updated_at": record.updated_at.isoformat()}
 
 
-def view_for(session: Session, record: ConflictRecord, actor: Principal) -> dict[str, Any]:
+def view_for(session: Session, record: ConflictRecord, actor: Principal,
+             contacts: Mapping[int, PartyContact] | None = None) -> dict[str, Any]:
     """The view the actor's role is entitled to (callers check visibility first)."""
     if actor.role == Role.LIAISON_OFFICER:
-        return party_view(session, record, actor.state or "")
+        return party_view(session, record, actor.state or "", contacts)
     return summary_view(record)
 
 
@@ -564,20 +561,35 @@ def history(session: Session, record: ConflictRecord) -> list[ConflictEvent]:
         ConflictEvent.conflict_id == record.id).order_by(ConflictEvent.id)))
 
 
-def contacts_for(session: Session, records: list[ConflictRecord]) -> dict[int, RegisterEntry]:
-    """The register entries of every operation of `records`, by op_id, in one read."""
-    op_ids = sorted({op_id for record in records for op_id in (record.op_a, record.op_b)})
+class PartyContact(NamedTuple):
+    """Whom to call about an operation, as the register holds it."""
+
+    op_id: int
+    state: str
+    name: str
+    email: str | None
+    phone: str | None
+    user_id: int | None
+
+
+def _contacts_of(session: Session, op_ids: list[int]) -> dict[int, PartyContact]:
     connection = session.connection()
-    return {entry.op_id: entry for entry in session.scalars(
-        _of(connection, _ENTRIES), {"ids": op_ids})}
+    return {row.op_id: PartyContact(*row) for row in connection.execute(
+        _of(connection, _CONTACTS), {"ids": op_ids}).all()}
+
+
+def contacts_for(session: Session, records: list[ConflictRecord]) -> dict[int, PartyContact]:
+    """The contacts of every operation of `records`, by op_id, in one read."""
+    return _contacts_of(session, sorted({op_id for record in records
+                                         for op_id in (record.op_a, record.op_b)}))
 
 
 def current_targets(session: Session, *, op_id: int) -> tuple[Target, ...]:
     """The blinded targets the register holds for an operation (kept across edits)."""
-    entry = _entry(session, op_id)
-    if entry is None:
-        return ()
-    return tuple(Target(t.kind, t.blind, t.dob_blind, t.label) for t in entry.targets)
+    return tuple(Target(*row) for row in session.execute(
+        select(RegisterTarget.kind, RegisterTarget.blind, RegisterTarget.dob_blind,
+               RegisterTarget.label)
+        .where(RegisterTarget.op_id == op_id).order_by(RegisterTarget.position)))
 
 
 def conflicts_of_operation(session: Session, *, op_id: int) -> list[ConflictRecord]:

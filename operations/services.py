@@ -534,7 +534,9 @@ def operation_conflicts(session: Session, *, actor: Principal, operation: Operat
         records = deconfliction.conflicts_of_operation(session, op_id=operation.id)
     else:
         records = sorted(records, key=lambda record: record.id)
-    views = [deconfliction.party_view(session, r, actor.state or "") for r in records]
+    contacts = deconfliction.contacts_for(session, records) if records else {}
+    views = [deconfliction.party_view(session, r, actor.state or "", contacts)
+             for r in records]
     audit.record_many(session, [{"action": "conflict.seen", "actor": actor,
                                  "object_type": "conflict", "object_id": record.id}
                                 for record in records])
@@ -545,25 +547,24 @@ def notify_changes(session: Session, records: list[ConflictRecord], *, base_url:
     """Tell both parties' contact officers at once, pointer-level only."""
     if not records:
         return
-    entries = deconfliction.contacts_for(session, records)
+    contacts = deconfliction.contacts_for(session, records)
     # Contacts without an address of their own are mailed at their account's address.
-    user_ids = {e.contact_user_id for e in entries.values()
-                if e.contact_email is None and e.contact_user_id is not None}
+    user_ids = {c.user_id for c in contacts.values() if c.email is None and c.user_id is not None}
     emails = {user_id: email for user_id, email in session.execute(
         select(User.id, User.email).where(User.id.in_(sorted(user_ids))))} if user_ids else {}
     messages: list[dict[str, Any]] = []
     for record in records:
         for op_id in (record.op_a, record.op_b):
-            entry = entries.get(op_id)
-            if entry is None:
+            contact = contacts.get(op_id)
+            if contact is None:
                 continue
-            view = deconfliction.party_view(session, record, entry.state)
+            view = deconfliction.party_view(session, record, contact.state, contacts)
             subject, body = render_conflict_message(view)
             link = f"{base_url.rstrip('/')}/conflicts/{record.id}"
-            email = entry.contact_email
-            if email is None and entry.contact_user_id is not None:
-                email = emails.get(entry.contact_user_id)
-            messages.append({"user_id": entry.contact_user_id, "email": email,
+            email = contact.email
+            if email is None and contact.user_id is not None:
+                email = emails.get(contact.user_id)
+            messages.append({"user_id": contact.user_id, "email": email,
                              "subject": subject, "body": body + f"\n\nDetails: {link}\n",
                              "link": f"/conflicts/{record.id}"})
     notify.notify_all(session, messages)
@@ -611,10 +612,12 @@ def conflicts_for(session: Session, *, actor: Principal, period_id: int,
         return {"counts": deconfliction.conflict_counts(session, period_id=period_id)}
     records = deconfliction.visible_conflicts(session, actor=actor, period_id=period_id,
                                               status=status)
-    for record in records:
-        audit.record(session, action="conflict.seen", actor=actor, object_type="conflict",
-                     object_id=record.id)
-    return {"conflicts": [deconfliction.view_for(session, r, actor) for r in records]}
+    audit.record_many(session, [{"action": "conflict.seen", "actor": actor,
+                                 "object_type": "conflict", "object_id": record.id}
+                                for record in records])
+    contacts = (deconfliction.contacts_for(session, records)
+                if records and actor.role == Role.LIAISON_OFFICER else {})
+    return {"conflicts": [deconfliction.view_for(session, r, actor, contacts) for r in records]}
 
 
 def open_conflict_count(session: Session, *, actor: Principal, period_id: int) -> int:
