@@ -241,6 +241,32 @@ def insert_rows(connection: Connection, table: Table, rows: list[dict[str, Any]]
         connection.execute(statement, rows)
 
 
+_RETURNING_IDS: dict[tuple[Table, tuple[str, ...]], Any] = {}
+
+
+def insert_rows_returning_ids(connection: Connection, table: Table,
+                              rows: list[dict[str, Any]]) -> list[int]:
+    """Insert plain rows (dicts with the same keys) and return their new `id`s in row order.
+
+    On SQLite each row goes to the driver and its id is the cursor's lastrowid: SQLAlchemy
+    cannot keep RETURNING rows in order there without a sentinel column, so it ran one
+    compiled INSERT ... RETURNING per row anyway, at four times the cost. On PostgreSQL one
+    INSERT ... RETURNING, sorted by parameter order.
+    """
+    if not rows:
+        return []
+    names = tuple(rows[0])
+    if connection.dialect.name == "sqlite":
+        statement = _insert_statement(connection, table, names, False)
+        return [connection.exec_driver_sql(statement.sql, parameters).lastrowid
+                for parameters in statement.parameters(rows)]
+    returning = _RETURNING_IDS.get((table, names))
+    if returning is None:
+        returning = _RETURNING_IDS[(table, names)] = table.insert().returning(
+            table.c.id, sort_by_parameter_order=True)
+    return list(connection.execute(returning, rows).scalars())
+
+
 class Database:
     """The engine and session factory of one application."""
 

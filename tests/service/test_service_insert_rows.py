@@ -7,9 +7,15 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import Column, Float, Integer, MetaData, String, Table
+from sqlalchemy import Column, Float, Integer, MetaData, String, Table, select
 
-from core.db import ARRAY_INSERT_FROM, Database, UTCDateTime, insert_rows
+from core.db import (
+    ARRAY_INSERT_FROM,
+    Database,
+    UTCDateTime,
+    insert_rows,
+    insert_rows_returning_ids,
+)
 
 METADATA = MetaData()
 SAMPLES = Table("insert_rows_samples", METADATA,
@@ -51,3 +57,23 @@ def test_no_rows_is_no_statement(database, samples):
         insert_rows(session.connection(), samples, [])
     with database.transaction(write=False) as session:
         assert session.connection().execute(samples.select()).first() is None
+
+
+@pytest.mark.parametrize("count", [1, 3, 25])
+def test_new_ids_come_back_in_the_order_of_the_rows(database, samples, count):
+    with database.transaction() as session:
+        insert_rows(session.connection(), samples, _rows(2))  # ids already taken
+        rows = _rows(count)
+        for number, row in enumerate(rows):
+            row["label"] = f"returned {number}"
+        ids = insert_rows_returning_ids(session.connection(), samples, rows)
+    with database.transaction(write=False) as session:
+        labels = dict(session.connection().execute(
+            select(samples.c.id, samples.c.label).where(samples.c.id.in_(ids))).all())
+    assert len(set(ids)) == count
+    assert [labels[i] for i in ids] == [f"returned {n}" for n in range(count)]
+
+
+def test_no_rows_returns_no_ids(database, samples):
+    with database.transaction() as session:
+        assert insert_rows_returning_ids(session.connection(), samples, []) == []
