@@ -14,11 +14,23 @@ from functools import cache
 from itertools import groupby
 from typing import Any, NamedTuple
 
-from sqlalchemy import ARRAY, JSON, any_, bindparam, delete, func, or_, select, text
+from sqlalchemy import (
+    ARRAY,
+    JSON,
+    String,
+    any_,
+    bindparam,
+    delete,
+    func,
+    or_,
+    select,
+    text,
+    type_coerce,
+)
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from core import audit
-from core.db import insert_rows, utcnow
+from core.db import insert_rows, insert_rows_returning_ids, utcnow
 from core.errors import Forbidden, InvalidTransition, NotFound
 from core.identity.models import Role
 from core.identity.services import Principal
@@ -87,9 +99,6 @@ def lock_period(session: Session, period_id: int) -> None:
 _INSERT_ENTRY = RegisterEntry.__table__.insert()
 _LOCK_PERIOD = text("SELECT pg_advisory_xact_lock(:ns, :pid)")
 _RECORD_COLUMNS = tuple(c for c in ConflictRecord.__table__.columns if c.key != "id")
-# One statement for many rows, ids read back in the rows' order.
-_INSERT_RECORD = ConflictRecord.__table__.insert().returning(
-    ConflictRecord.__table__.c.id, sort_by_parameter_order=True)
 
 
 def _store(session: Session, *, period_id: int, state: str, footprint: Footprint,
@@ -171,8 +180,9 @@ _SHARING_A_BLIND = _per_dialect(lambda one_of: (
     .where(one_of(RegisterTarget.blind, "blinds"),
            RegisterTarget.period_id == bindparam("period_id"),
            or_(RegisterTarget.dob_blind.is_(None), one_of(RegisterTarget.blind, "loose"),
-               one_of(RegisterTarget.blind.concat(":").concat(RegisterTarget.dob_blind),
-                      "pairs")),
+               # As text of any length: the column's VARCHAR(64) would cut the pairs short.
+               one_of(type_coerce(RegisterTarget.blind.concat(":")
+                                  .concat(RegisterTarget.dob_blind), String()), "pairs")),
            RegisterEntry.live.is_(True))
     .order_by(RegisterTarget.op_id, RegisterTarget.position)))
 _UNDER_PLACE_KEYS = _per_dialect(lambda one_of: (
@@ -346,14 +356,13 @@ def record_and_check(session: Session, *, period_id: int, state: str, footprint:
 
 
 def _insert_records(session: Session, records: list[ConflictRecord]) -> None:
-    """Insert new conflict records in one statement and hand them to the session as if loaded.
+    """Insert new conflict records at once and hand them to the session as if loaded.
 
     A crowded period meets dozens of operations at once; the unit of work cost more per
     record than the insert (the same way as an operation's, see operations.services)."""
-    connection = session.connection()
-    ids = connection.execute(
-        _INSERT_RECORD, [{column.key: getattr(record, column.key) for column in _RECORD_COLUMNS}
-                         for record in records]).scalars().all()
+    ids = insert_rows_returning_ids(session.connection(), ConflictRecord.__table__, [
+        {column.key: getattr(record, column.key) for column in _RECORD_COLUMNS}
+        for record in records])
     for record, record_id in zip(records, ids, strict=True):
         record.id = record_id
         make_transient_to_detached(record)
