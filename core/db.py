@@ -9,11 +9,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
 from flask import current_app, g
 from sqlalchemy import (
     ARRAY,
+    JSON,
     DateTime,
     MetaData,
     Table,
@@ -22,6 +24,7 @@ from sqlalchemy import (
     event,
     func,
     select,
+    text,
 )
 from sqlalchemy.engine import Connection, Dialect, Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -217,6 +220,12 @@ def _insert_statement(connection: Connection, table: Table, names: tuple[str, ..
     return statement
 
 
+@cache
+def _has_json(table: Table, names: tuple[str, ...]) -> bool:
+    """Whether a JSON column is among `names`: an array of JSON values would be encoded twice."""
+    return any(isinstance(table.c[name].type, JSON) for name in names)
+
+
 def insert_rows(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
     """Insert plain rows (dicts with the same keys) in one statement, built once per table.
 
@@ -231,7 +240,8 @@ def insert_rows(connection: Connection, table: Table, rows: list[dict[str, Any]]
     if not rows:
         return
     names = tuple(rows[0])
-    as_arrays = connection.dialect.name == "postgresql" and len(rows) >= ARRAY_INSERT_FROM
+    as_arrays = (connection.dialect.name == "postgresql" and len(rows) >= ARRAY_INSERT_FROM
+                 and not _has_json(table, names))
     statement = _insert_statement(connection, table, names, as_arrays)
     if as_arrays:
         connection.execute(statement, {name: [row[name] for row in rows] for name in names})
@@ -241,30 +251,33 @@ def insert_rows(connection: Connection, table: Table, rows: list[dict[str, Any]]
         connection.execute(statement, rows)
 
 
-_RETURNING_IDS: dict[tuple[Table, tuple[str, ...]], Any] = {}
+# Ids taken from the table's own sequence (serial or identity), as its default would.
+_NEXT_IDS = text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) "
+                 "FROM generate_series(1, :count)")
 
 
 def insert_rows_returning_ids(connection: Connection, table: Table,
                               rows: list[dict[str, Any]]) -> list[int]:
     """Insert plain rows (dicts with the same keys) and return their new `id`s in row order.
 
-    On SQLite each row goes to the driver and its id is the cursor's lastrowid: SQLAlchemy
-    cannot keep RETURNING rows in order there without a sentinel column, so it ran one
-    compiled INSERT ... RETURNING per row anyway, at four times the cost. On PostgreSQL one
-    INSERT ... RETURNING, sorted by parameter order.
+    On SQLite each row goes to the driver and its id is the cursor's lastrowid. On PostgreSQL
+    the ids are drawn from the table's sequence first and the rows inserted with them
+    (`insert_rows`): two statements whose text never changes, where SQLAlchemy's ordered
+    INSERT ... RETURNING is new text for every number of rows, planned afresh each time
+    (0.8 ms for a handful of conflict records). Either way, SQLAlchemy could not keep RETURNING
+    rows in order without a sentinel column and ran one statement per row on SQLite.
     """
     if not rows:
         return []
-    names = tuple(rows[0])
     if connection.dialect.name == "sqlite":
-        statement = _insert_statement(connection, table, names, False)
+        statement = _insert_statement(connection, table, tuple(rows[0]), False)
         return [connection.exec_driver_sql(statement.sql, parameters).lastrowid
                 for parameters in statement.parameters(rows)]
-    returning = _RETURNING_IDS.get((table, names))
-    if returning is None:
-        returning = _RETURNING_IDS[(table, names)] = table.insert().returning(
-            table.c.id, sort_by_parameter_order=True)
-    return list(connection.execute(returning, rows).scalars())
+    ids = list(connection.execute(_NEXT_IDS, {"table": table.name, "count": len(rows)})
+               .scalars())
+    insert_rows(connection, table, [{"id": new_id, **row} for new_id, row in zip(ids, rows,
+                                                                                    strict=True)])
+    return ids
 
 
 class Database:

@@ -1,5 +1,5 @@
 """core.db.insert_rows: every row arrives intact, on both databases and on both sides of the
-PostgreSQL array threshold (NULLs, offset-aware times and floats included)."""
+PostgreSQL array threshold (NULLs, offset-aware times, floats and JSON included)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import Column, Float, Integer, MetaData, String, Table, select
+from sqlalchemy import JSON, Column, Float, Integer, MetaData, String, Table, select
 
 from core.db import (
     ARRAY_INSERT_FROM,
@@ -22,7 +22,8 @@ SAMPLES = Table("insert_rows_samples", METADATA,
                 Column("id", Integer, primary_key=True),
                 Column("label", String(40)),
                 Column("at", UTCDateTime()),
-                Column("weight", Float))
+                Column("weight", Float),
+                Column("tags", JSON))
 
 
 @pytest.fixture
@@ -37,7 +38,8 @@ def _rows(count: int) -> list[dict[str, object]]:
     bangkok = timezone(timedelta(hours=7))
     return [{"label": None if i % 3 == 0 else f"row {i}",
              "at": datetime(2015, 9, 28, 9, 0, i, 250, tzinfo=bangkok),
-             "weight": None if i % 4 == 0 else i / 8} for i in range(count)]
+             "weight": None if i % 4 == 0 else i / 8,
+             "tags": [{"kind": "target", "n": i}] if i % 2 else []} for i in range(count)]
 
 
 @pytest.mark.parametrize("count", [1, ARRAY_INSERT_FROM - 1, ARRAY_INSERT_FROM, 60])
@@ -48,7 +50,8 @@ def test_rows_arrive_as_given_in_order(database, samples, count):
     with database.transaction(write=False) as session:
         stored = session.connection().execute(
             samples.select().order_by(samples.c.id)).mappings().all()
-    assert [{key: row[key] for key in ("label", "at", "weight")} for row in stored] == rows
+    assert [{key: row[key] for key in ("label", "at", "weight", "tags")}
+            for row in stored] == rows
     assert all(row["at"].tzinfo == UTC for row in stored)
 
 
