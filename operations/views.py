@@ -199,18 +199,20 @@ def _show_errors(form: OperationForm, fields: dict[str, str], site_rows: dict[in
 
 
 def _save_from_form(form: OperationForm,
-                    save: Callable[[Session, Registration], tuple[int, int]], *,
+                    save: Callable[[Registration], Callable[[Session], tuple[int, int]]], *,
                     editing: bool) -> tuple[int, int] | None:
-    """Check the rows, run `save` in one transaction and send the mail it queued; on any
-    problem, put the errors beside their fields and return None."""
+    """Check the rows, let `save` prepare the registration (outside any transaction) and run
+    the writer it returns in one transaction, then send the mail it queued; on any problem,
+    put the errors beside their fields and return None."""
     registration, site_rows, target_rows = _registration_from(form, editing=editing)
     problems = _row_problems(form, site_rows, target_rows)
     if problems:
         _show_errors(form, problems, site_rows, target_rows)
         return None
+    write = save(registration)
     try:
         with transaction() as db:
-            result = save(db, registration)
+            result = write(db)
     except ValidationFailed as error:
         _show_errors(form, error.fields, site_rows, target_rows)
         return None
@@ -256,11 +258,19 @@ def register_operation(pid: int) -> str | Response | tuple[str, int]:
         form.time_zone.data = principal.time_zone
     if form.validate_on_submit():
 
-        def register(db: Session, registration: Registration) -> tuple[int, int]:
-            operation, outcome = services.register_operation(
-                db, actor=principal, period_id=pid, registration=registration,
-                blinding_key=_settings().blinding_key.encode(), base_url=_settings().base_url)
-            return operation.id, len(outcome.current)
+        def register(registration: Registration) -> Callable[[Session], tuple[int, int]]:
+            # Resolved and blinded first, as the API does: the write transaction holds the
+            # period's lock (SQLite's only writer), and this part needs no database.
+            prepared = services.prepare_registration(
+                actor=principal, period_id=pid, registration=registration,
+                blinding_key=_settings().blinding_key.encode())
+
+            def write(db: Session) -> tuple[int, int]:
+                operation, outcome = services.record_registration(
+                    db, actor=principal, prepared=prepared, base_url=_settings().base_url)
+                return operation.id, len(outcome.current)
+
+            return write
 
         saved = _save_from_form(form, register, editing=False)
         if saved is not None:
@@ -321,11 +331,15 @@ def edit_operation(oid: int) -> str | Response | tuple[str, int]:
         form.contact_phone.data = found.contact_phone
     if form.validate_on_submit():
 
-        def update(db: Session, registration: Registration) -> tuple[int, int]:
-            operation, outcome = services.update_operation(
-                db, actor=principal, op_id=oid, registration=registration,
-                blinding_key=_settings().blinding_key.encode(), base_url=_settings().base_url)
-            return operation.id, len(outcome.current)
+        def update(registration: Registration) -> Callable[[Session], tuple[int, int]]:
+            def write(db: Session) -> tuple[int, int]:
+                operation, outcome = services.update_operation(
+                    db, actor=principal, op_id=oid, registration=registration,
+                    blinding_key=_settings().blinding_key.encode(),
+                    base_url=_settings().base_url)
+                return operation.id, len(outcome.current)
+
+            return write
 
         if _save_from_form(form, update, editing=True) is not None:
             flash("Operation saved and re-checked.", "success")
