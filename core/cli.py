@@ -10,8 +10,11 @@ from pathlib import Path
 import click
 from alembic import command as alembic_command
 from alembic.config import Config as AlembicConfig
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from flask import Flask, current_app
-from flask.cli import AppGroup, FlaskGroup
+from flask.cli import AppGroup, FlaskGroup, ScriptInfo
+from sqlalchemy import create_engine
 
 from core import audit
 from core.errors import DomainError
@@ -136,8 +139,41 @@ def register(app: Flask) -> None:
         app.cli.add_command(group)
 
 
+def schema_revision(database_url: str) -> tuple[str | None, str | None]:
+    """(the database's migration revision, the newest one in `migrations/`)."""
+    config = alembic_config(database_url)
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            current = MigrationContext.configure(connection).get_current_revision()
+    finally:
+        engine.dispose()
+    return current, ScriptDirectory.from_config(config).get_current_head()
+
+
+# Commands that work on a database of any revision (or none yet).
+_ANY_REVISION = frozenset({"db", "serve"})
+
+
+def _require_migrated_schema() -> None:
+    """Before a command that uses the database: stop with what to run when the schema is not
+    at the newest migration, rather than with a traceback from the first missing table."""
+    context = click.get_current_context()
+    if context.invoked_subcommand in _ANY_REVISION or context.invoked_subcommand is None:
+        return
+    app = context.ensure_object(ScriptInfo).load_app()
+    url = app.extensions["jpa.settings"].database_url
+    current, head = schema_revision(url)
+    if current != head:
+        state = "has no schema yet" if current is None else f"is at revision {current}"
+        click.echo(f"error: the database {state}; the code needs {head}. "
+                   "Run `jpa db upgrade` first.", err=True)
+        raise SystemExit(2)
+
+
 def build_cli(create_app: Callable[[], Flask]) -> click.Group:
     """The `jpa` group: the application's commands, without Flask's development defaults."""
     return FlaskGroup(name="jpa", create_app=create_app, add_default_commands=False,
                       add_version_option=False, load_dotenv=False,
+                      callback=_require_migrated_schema,
                       help="JPA Coordinator: coordinate a Joint Period of Action.")

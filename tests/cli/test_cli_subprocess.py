@@ -102,10 +102,26 @@ def test_users_create_with_a_bad_state_names_the_field(jpa, instance):
 
 def test_nothing_creates_the_schema_at_boot(jpa, instance):
     result = jpa("audit", "verify")
-    assert result.returncode != 0
+    assert result.returncode == 2
     assert "audit chain intact" not in result.stdout
+    # What to do, not a traceback from the first missing table.
+    assert "has no schema yet" in result.stderr
+    assert "Run `jpa db upgrade` first." in result.stderr
+    assert "Traceback" not in result.stderr
     if instance.database_file.exists():
         with closing(sqlite3.connect(instance.database_file)) as connection:
             tables = connection.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
         assert tables == []
+
+
+def test_commands_refuse_a_database_behind_the_code(jpa, instance):
+    _ok(jpa("db", "upgrade"))
+    _ok(jpa("db", "downgrade", "0006"))
+    result = jpa("demo")
+    assert result.returncode == 2
+    assert "is at revision 0006" in result.stderr
+    assert "Run `jpa db upgrade` first." in result.stderr
+    assert _counts(instance.database_file) == (0, 0)
+    assert "database at head" in _ok(jpa("db", "upgrade"))
+    assert f"{len(DEMO_USERS)} new users" in _ok(jpa("demo"))
