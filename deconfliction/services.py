@@ -76,6 +76,9 @@ class CheckOutcome:
     current: list[ConflictRecord] = field(default_factory=list)
     changed: list[ConflictRecord] = field(default_factory=list)
     detected: list[ConflictRecord] = field(default_factory=list)
+    # Whom to call about the operations of `current`, as the check read them, so that the
+    # notifications and views that follow need not read them again.
+    contacts: dict[int, PartyContact] = field(default_factory=dict)
 
     def audit_events(self) -> list[dict[str, Any]]:
         """The audit events of the records this check created (`audit.record_many` fields):
@@ -195,8 +198,9 @@ _LIVE_WITH_SITES = (
     .outerjoin(RegisterSite, RegisterSite.op_id == RegisterEntry.op_id)
     .where(RegisterEntry.live.is_(True))
     .order_by(RegisterEntry.op_id, RegisterSite.position))
-_THESE_WITH_SITES = _per_dialect(lambda one_of: _LIVE_WITH_SITES.where(
-    one_of(RegisterEntry.op_id, "ids")))
+_THESE_WITH_SITES = _per_dialect(lambda one_of: _LIVE_WITH_SITES.add_columns(
+    RegisterEntry.contact_name, RegisterEntry.contact_email, RegisterEntry.contact_phone,
+    RegisterEntry.contact_user_id).where(one_of(RegisterEntry.op_id, "ids")))
 _CONTACTS = _per_dialect(lambda one_of: select(
     RegisterEntry.op_id, RegisterEntry.state, RegisterEntry.contact_name,
     RegisterEntry.contact_email, RegisterEntry.contact_phone, RegisterEntry.contact_user_id,
@@ -219,11 +223,11 @@ def _footprints(rows: Any, found: dict[int, tuple[str, Footprint]],
             tuple(held.get(op_id, ()))))
 
 
-def _candidates(session: Session, period_id: int, footprint: Footprint,
-                buffer: timedelta) -> list[tuple[str, Footprint]]:
+def _candidates(session: Session, period_id: int, footprint: Footprint, buffer: timedelta,
+                contacts: dict[int, PartyContact] | None = None) -> list[tuple[str, Footprint]]:
     """Live operations sharing an index key (a blinded target whose kind is the same and
     whose dates of birth do not differ, or a place key stored under one of the footprint's
-    probe keys), as (state, footprint) by op_id.
+    probe keys), as (state, footprint) by op_id; their contacts go into `contacts`.
 
     A candidate comes only with the targets that meet one of the footprint's: no other can be
     a target reason (see matcher.targets_meet), and a common name is shared by many people.
@@ -252,8 +256,15 @@ def _candidates(session: Session, period_id: int, footprint: Footprint,
     found: dict[int, tuple[str, Footprint]] = {}
     # Fetched at once (fetchall): row by row, the driver's fetchone cost 10 µs a row, and a
     # hot spot brings hundreds.
-    _footprints(connection.execute(_of(connection, _THESE_WITH_SITES), {"ids": sorted(ids)}
-                                   ).all(), found, held)
+    rows = connection.execute(_of(connection, _THESE_WITH_SITES), {"ids": sorted(ids)}).all()
+    _footprints(rows, found, held)
+    if contacts is not None:
+        # Read with the candidates rather than once the conflicts are known: a statement less
+        # for each registration that meets an operation.
+        for row in rows:
+            contacts[row.op_id] = PartyContact(row.op_id, row.state, row.contact_name,
+                                               row.contact_email, row.contact_phone,
+                                               row.contact_user_id)
     return list(found.values())
 
 
@@ -307,7 +318,9 @@ def record_and_check(session: Session, *, period_id: int, state: str, footprint:
     now = utcnow()
     found: set[int] = set()
     detected: list[ConflictRecord] = []
-    for other_state, other in _candidates(session, period_id, footprint, buffer):
+    candidate_contacts: dict[int, PartyContact] = {}
+    for other_state, other in _candidates(session, period_id, footprint, buffer,
+                                          candidate_contacts):
         reasons = reasons_between(footprint, other, buffer)
         if not reasons:
             continue
@@ -348,6 +361,11 @@ def record_and_check(session: Session, *, period_id: int, state: str, footprint:
         if other_id not in found and record.status != "cleared":
             _clear(session, record, now)
             outcome.changed.append(record)
+    if found:
+        outcome.contacts = {op_id: candidate_contacts[op_id] for op_id in found}
+        outcome.contacts[footprint.op_id] = PartyContact(
+            footprint.op_id, state, contact.name, contact.email, contact.phone,
+            contact.user_id)
     session.flush()
     return outcome
 
@@ -584,10 +602,17 @@ def _contacts_of(session: Session, op_ids: list[int]) -> dict[int, PartyContact]
         _of(connection, _CONTACTS), {"ids": op_ids}).all()}
 
 
-def contacts_for(session: Session, records: list[ConflictRecord]) -> dict[int, PartyContact]:
-    """The contacts of every operation of `records`, by op_id, in one read."""
-    return _contacts_of(session, sorted({op_id for record in records
-                                         for op_id in (record.op_a, record.op_b)}))
+def contacts_for(session: Session, records: list[ConflictRecord],
+                 known: Mapping[int, PartyContact] | None = None) -> dict[int, PartyContact]:
+    """The contacts of every operation of `records`, by op_id: those `known` already, the
+    others in one read."""
+    known = known or {}
+    wanted = {op_id for record in records for op_id in (record.op_a, record.op_b)}
+    contacts = {op_id: known[op_id] for op_id in wanted if op_id in known}
+    missing = sorted(wanted - contacts.keys())
+    if missing:
+        contacts.update(_contacts_of(session, missing))
+    return contacts
 
 
 def current_targets(session: Session, *, op_id: int) -> tuple[Target, ...]:

@@ -16,7 +16,7 @@ from core.db import transaction
 from core.identity.models import Role
 from core.schemas import ERROR_RESPONSES
 from core.states import all_states
-from deconfliction.models import ConflictRecord
+from deconfliction.services import CheckOutcome
 from operations import reporting, services
 from operations.models import Operation
 from operations.schemas import (
@@ -109,11 +109,14 @@ def _after_commit_mail() -> None:
 
 
 def _owner_view(session: Session, operation: Operation,
-                records: list[ConflictRecord] | None = None) -> dict[str, Any]:
-    """The owner's full view of an operation with its conflicts as the owner sees them."""
+                outcome: CheckOutcome | None = None) -> dict[str, Any]:
+    """The owner's full view of an operation with its conflicts as the owner sees them
+    (`outcome`: the registration's check, whose records are all the operation has)."""
     payload = operation_full(operation)
-    payload["conflicts"] = services.operation_conflicts(session, actor=current_api_principal(),
-                                                        operation=operation, records=records)
+    payload["conflicts"] = services.operation_conflicts(
+        session, actor=current_api_principal(), operation=operation,
+        records=outcome.current if outcome else None,
+        contacts=outcome.contacts if outcome else None)
     return payload
 
 
@@ -130,7 +133,7 @@ def register_operation(path: PeriodPath, body: OperationCreate) -> tuple[Respons
                                                           prepared=prepared,
                                                           base_url=_base_url())
         # A new operation's conflicts are exactly those its check found.
-        payload = _owner_view(session, operation, outcome.current)
+        payload = _owner_view(session, operation, outcome)
     _after_commit_mail()
     return json_response(payload, 201)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cache
@@ -388,7 +389,7 @@ def record_registration(session: Session, *, actor: Principal, prepared: Prepare
         {"action": "operation.created", "actor": actor, "object_type": "operation",
          "object_id": operation.id, "details": {"conflicts": len(outcome.current)}},
         *outcome.audit_events()])
-    notify_changes(session, outcome.changed, base_url=base_url)
+    notify_changes(session, outcome.changed, base_url=base_url, contacts=outcome.contacts)
     return operation, outcome
 
 
@@ -457,7 +458,7 @@ def update_operation(session: Session, *, actor: Principal, op_id: int,
     audit.record_many(session, [
         {"action": "operation.updated", "actor": actor, "object_type": "operation",
          "object_id": operation.id}, *outcome.audit_events()])
-    notify_changes(session, outcome.changed, base_url=base_url)
+    notify_changes(session, outcome.changed, base_url=base_url, contacts=outcome.contacts)
     return operation, outcome
 
 
@@ -524,18 +525,20 @@ def get_operation(session: Session, *, actor: Principal, op_id: int) -> tuple[Op
 
 
 def operation_conflicts(session: Session, *, actor: Principal, operation: Operation,
-                        records: list[ConflictRecord] | None = None) -> list[dict[str, object]]:
+                        records: list[ConflictRecord] | None = None,
+                        contacts: Mapping[int, deconfliction.PartyContact] | None = None,
+                        ) -> list[dict[str, object]]:
     """The conflicts of one of the actor's operations, as the actor's state sees them.
 
     `records`: every conflict record of the operation when the caller holds them already (a
-    registration's outcome); otherwise they are read.
+    registration's outcome); otherwise they are read. `contacts`: those it holds already.
     """
     if records is None:
         records = deconfliction.conflicts_of_operation(session, op_id=operation.id)
     else:
         records = sorted(records, key=lambda record: record.id)
-    contacts = deconfliction.contacts_for(session, records) if records else {}
-    views = [deconfliction.party_view(session, r, actor.state or "", contacts)
+    known = deconfliction.contacts_for(session, records, contacts) if records else {}
+    views = [deconfliction.party_view(session, r, actor.state or "", known)
              for r in records]
     audit.record_many(session, [{"action": "conflict.seen", "actor": actor,
                                  "object_type": "conflict", "object_id": record.id}
@@ -543,11 +546,13 @@ def operation_conflicts(session: Session, *, actor: Principal, operation: Operat
     return views
 
 
-def notify_changes(session: Session, records: list[ConflictRecord], *, base_url: str) -> None:
-    """Tell both parties' contact officers at once, pointer-level only."""
+def notify_changes(session: Session, records: list[ConflictRecord], *, base_url: str,
+                   contacts: Mapping[int, deconfliction.PartyContact] | None = None) -> None:
+    """Tell both parties' contact officers at once, pointer-level only (`contacts`: those the
+    caller holds already)."""
     if not records:
         return
-    contacts = deconfliction.contacts_for(session, records)
+    contacts = deconfliction.contacts_for(session, records, contacts)
     # Contacts without an address of their own are mailed at their account's address.
     user_ids = {c.user_id for c in contacts.values() if c.email is None and c.user_id is not None}
     emails = {user_id: email for user_id, email in session.execute(

@@ -1,5 +1,6 @@
 """A registration writes its new conflict records and answers from them: it never reads a
-record back (each read-back was a query per conflict, in crowded periods dozens)."""
+record back (each read-back was a query per conflict, in crowded periods dozens), and it has
+the counterparts' contacts from its candidate read, not from a read of their own."""
 
 from __future__ import annotations
 
@@ -48,3 +49,7 @@ def test_a_registration_meeting_three_operations_reads_no_conflict_record_back(w
         latest["id"]] * 3
     assert len(earlier) == 3
     assert [s for s in seen if READS_CONFLICTS.search(s)] == []
+    contact_reads = [s for s in seen
+                     if s.lstrip().upper().startswith("SELECT") and "contact_user_id" in s]
+    assert len(contact_reads) == 1
+    assert "register_sites" in contact_reads[0]  # the candidates with their sites
