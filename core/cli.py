@@ -14,7 +14,6 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup, ScriptInfo
-from sqlalchemy import create_engine
 
 from core import audit
 from core.errors import DomainError
@@ -139,16 +138,13 @@ def register(app: Flask) -> None:
         app.cli.add_command(group)
 
 
-def schema_revision(database_url: str) -> tuple[str | None, str | None]:
-    """(the database's migration revision, the newest one in `migrations/`)."""
-    config = alembic_config(database_url)
-    engine = create_engine(database_url)
-    try:
-        with engine.connect() as connection:
-            current = MigrationContext.configure(connection).get_current_revision()
-    finally:
-        engine.dispose()
-    return current, ScriptDirectory.from_config(config).get_current_head()
+def schema_revision(app: Flask) -> tuple[str | None, str | None]:
+    """(the application database's migration revision, the newest one in `migrations/`)."""
+    with app.extensions["jpa.db"].engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+    head = ScriptDirectory.from_config(alembic_config(app.extensions["jpa.settings"]
+                                                      .database_url)).get_current_head()
+    return current, head
 
 
 # Commands that work on a database of any revision (or none yet).
@@ -161,9 +157,7 @@ def _require_migrated_schema() -> None:
     context = click.get_current_context()
     if context.invoked_subcommand in _ANY_REVISION or context.invoked_subcommand is None:
         return
-    app = context.ensure_object(ScriptInfo).load_app()
-    url = app.extensions["jpa.settings"].database_url
-    current, head = schema_revision(url)
+    current, head = schema_revision(context.ensure_object(ScriptInfo).load_app())
     if current != head:
         state = "has no schema yet" if current is None else f"is at revision {current}"
         click.echo(f"error: the database {state}; the code needs {head}. "

@@ -75,17 +75,9 @@ class CheckOutcome:
 
     current: list[ConflictRecord] = field(default_factory=list)
     changed: list[ConflictRecord] = field(default_factory=list)
-    detected: list[ConflictRecord] = field(default_factory=list)
     # Whom to call about the operations of `current`, as the check read them, so that the
     # notifications and views that follow need not read them again.
     contacts: dict[int, PartyContact] = field(default_factory=dict)
-
-    def audit_events(self) -> list[dict[str, Any]]:
-        """The audit events of the records this check created (`audit.record_many` fields):
-        the caller writes them with its own, in one insert."""
-        return [{"action": "conflict.detected", "object_type": "conflict", "object_id": r.id,
-                 "actor_username": "deconfliction", "details": {"severity": r.severity}}
-                for r in self.detected]
 
 
 def lock_period(session: Session, period_id: int) -> None:
@@ -198,12 +190,13 @@ _LIVE_WITH_SITES = (
     .outerjoin(RegisterSite, RegisterSite.op_id == RegisterEntry.op_id)
     .where(RegisterEntry.live.is_(True))
     .order_by(RegisterEntry.op_id, RegisterSite.position))
+# A register entry's contact, in the order of PartyContact's last four fields.
+_CONTACT_COLUMNS = (RegisterEntry.contact_name, RegisterEntry.contact_email,
+                    RegisterEntry.contact_phone, RegisterEntry.contact_user_id)
 _THESE_WITH_SITES = _per_dialect(lambda one_of: _LIVE_WITH_SITES.add_columns(
-    RegisterEntry.contact_name, RegisterEntry.contact_email, RegisterEntry.contact_phone,
-    RegisterEntry.contact_user_id).where(one_of(RegisterEntry.op_id, "ids")))
+    *_CONTACT_COLUMNS).where(one_of(RegisterEntry.op_id, "ids")))
 _CONTACTS = _per_dialect(lambda one_of: select(
-    RegisterEntry.op_id, RegisterEntry.state, RegisterEntry.contact_name,
-    RegisterEntry.contact_email, RegisterEntry.contact_phone, RegisterEntry.contact_user_id,
+    RegisterEntry.op_id, RegisterEntry.state, *_CONTACT_COLUMNS,
 ).where(one_of(RegisterEntry.op_id, "ids")))
 _PERIOD_WITH_SITES = _LIVE_WITH_SITES.where(RegisterEntry.period_id == bindparam("period_id"))
 
@@ -262,9 +255,8 @@ def _candidates(session: Session, period_id: int, footprint: Footprint, buffer: 
         # Read with the candidates rather than once the conflicts are known: a statement less
         # for each registration that meets an operation.
         for row in rows:
-            contacts[row.op_id] = PartyContact(row.op_id, row.state, row.contact_name,
-                                               row.contact_email, row.contact_phone,
-                                               row.contact_user_id)
+            contacts[row.op_id] = PartyContact(row.op_id, row.state,
+                                               *row[-len(_CONTACT_COLUMNS):])
     return list(found.values())
 
 
@@ -302,10 +294,12 @@ def _existing(session: Session, op_id: int) -> dict[int, ConflictRecord]:
 
 
 def record_and_check(session: Session, *, period_id: int, state: str, footprint: Footprint,
-                     contact: Contact, buffer: timedelta = DEFAULT_BUFFER,
-                     new: bool = False) -> CheckOutcome:
+                     contact: Contact, event: Callable[[CheckOutcome], dict[str, Any]],
+                     buffer: timedelta = DEFAULT_BUFFER, new: bool = False) -> CheckOutcome:
     """Store an operation's footprint and reconcile its conflicts, serialised per period.
 
+    `event`: the caller's own audit event (`audit.record` fields) given the outcome; it is
+    written with the "conflict.detected" events of the records created, in one insert.
     `new`: the operation was just created and is not in the register yet (a registration);
     otherwise it is re-checked after an edit.
     """
@@ -356,7 +350,6 @@ def record_and_check(session: Session, *, period_id: int, state: str, footprint:
         insert_rows(session.connection(), ConflictEvent.__table__, [
             {"conflict_id": record.id, "action": "detected", "status": record.status, "at": now}
             for record in detected])
-        outcome.detected = detected
     for other_id, record in existing.items():
         if other_id not in found and record.status != "cleared":
             _clear(session, record, now)
@@ -366,6 +359,10 @@ def record_and_check(session: Session, *, period_id: int, state: str, footprint:
         outcome.contacts[footprint.op_id] = PartyContact(
             footprint.op_id, state, contact.name, contact.email, contact.phone,
             contact.user_id)
+    audit.record_many(session, [event(outcome), *(
+        {"action": "conflict.detected", "object_type": "conflict", "object_id": record.id,
+         "actor_username": "deconfliction", "details": {"severity": record.severity}}
+        for record in detected)])
     session.flush()
     return outcome
 
@@ -374,7 +371,8 @@ def _insert_records(session: Session, records: list[ConflictRecord]) -> None:
     """Insert new conflict records at once and hand them to the session as if loaded.
 
     A crowded period meets dozens of operations at once; the unit of work cost more per
-    record than the insert (the same way as an operation's, see operations.services)."""
+    record than the insert (the same way as an operation's, see operations.services).
+    Every column is given, so nothing is left for the session to load later."""
     ids = insert_rows_returning_ids(session.connection(), ConflictRecord.__table__, [
         {column.key: getattr(record, column.key) for column in _RECORD_COLUMNS}
         for record in records])

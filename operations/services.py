@@ -384,11 +384,10 @@ def record_registration(session: Session, *, actor: Principal, prepared: Prepare
     outcome = deconfliction.record_and_check(
         session, period_id=period.id, state=operation.owner_state,
         footprint=_footprint(operation, targets),
-        contact=_contact_of(operation, actor), new=True)
-    audit.record_many(session, [
-        {"action": "operation.created", "actor": actor, "object_type": "operation",
-         "object_id": operation.id, "details": {"conflicts": len(outcome.current)}},
-        *outcome.audit_events()])
+        contact=_contact_of(operation, actor), new=True,
+        event=lambda checked: {"action": "operation.created", "actor": actor,
+                               "object_type": "operation", "object_id": operation.id,
+                               "details": {"conflicts": len(checked.current)}})
     notify_changes(session, outcome.changed, base_url=base_url, contacts=outcome.contacts)
     return operation, outcome
 
@@ -454,10 +453,9 @@ def update_operation(session: Session, *, actor: Principal, op_id: int,
     registrant = session.get(User, operation.registered_by) if operation.registered_by else None
     outcome = deconfliction.record_and_check(
         session, period_id=period.id, state=operation.owner_state,
-        footprint=_footprint(operation, targets), contact=_contact_of(operation, registrant))
-    audit.record_many(session, [
-        {"action": "operation.updated", "actor": actor, "object_type": "operation",
-         "object_id": operation.id}, *outcome.audit_events()])
+        footprint=_footprint(operation, targets), contact=_contact_of(operation, registrant),
+        event=lambda _: {"action": "operation.updated", "actor": actor,
+                         "object_type": "operation", "object_id": operation.id})
     notify_changes(session, outcome.changed, base_url=base_url, contacts=outcome.contacts)
     return operation, outcome
 

@@ -74,3 +74,20 @@ def test_a_refused_read_is_not_an_operation_read(world):
     reads = len(_rows(world, "operation.read"))
     assert world.api("nlo.mys").get(f"{API}/operations/{a['id']}").status_code == 404
     assert len(_rows(world, "operation.read")) == reads
+
+
+def test_a_conflict_an_edit_finds_is_audited_after_the_edit(world):
+    world.register("nlo.lka", locations=[site("Harbour", COLOMBO)],
+                   targets=[{"kind": "passport", "value": "N7654321", "label": "LKA ref"}])
+    b = world.register("nlo.nzl", locations=[site("Far", (-36.85, 174.76))],
+                       targets=[{"kind": "passport", "value": "X1111111", "label": "NZL ref"}])
+    assert b["conflicts"] == []
+    before = len(_rows(world, "conflict.detected"))
+    edited = world.patch("nlo.nzl", b["id"], targets=[
+        {"kind": "passport", "value": "n 7654321", "label": "NZL ref"}])
+    [conflict] = edited["conflicts"]
+    detected = _rows(world, "conflict.detected")[before:]
+    assert [(r.object_type, r.object_id, r.actor_username) for r in detected] == [
+        ("conflict", str(conflict["id"]), "deconfliction")]
+    updated = _rows(world, "operation.updated")
+    assert [(r.object_id, r.actor_state) for r in updated] == [(str(b["id"]), "NZL")]
