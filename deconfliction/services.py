@@ -442,18 +442,32 @@ def full_rescan(session: Session, *, period_id: int,
 
 
 def party_view(session: Session, record: ConflictRecord, state: str,
-               contacts: Mapping[int, PartyContact] | None = None) -> dict[str, Any]:
+               contacts: Mapping[int, PartyContact] | None = None, *,
+               perspective: int | None = None, viewer_id: int | None = None) -> dict[str, Any]:
     """A conflict as a party sees it: its own side, the counterpart's state and contact.
 
     `contacts`: the contacts of the record's operations when the caller has read them for
-    several records at once (`contacts_for`); otherwise the counterpart's is read."""
+    several records at once (`contacts_for`); otherwise the counterpart's is read. A pair of
+    two of the party's own operations is seen from one of them: `perspective` (an operation
+    id), else the one whose contact is the user `viewer_id`, else the first; its labels are
+    the ones shown and the other operation's contact is whom to call."""
     own_a, own_b = record.state_a == state, record.state_b == state
-    if own_a:
-        own_ids = [record.op_a, record.op_b] if own_b else [record.op_a]
-        side, counterpart_id = "label_a", record.op_b
+    from_b = not own_a
+    if own_a and own_b:
+        if perspective is None and viewer_id is not None:
+            if contacts is None:
+                contacts = _contacts_of(session, [record.op_a, record.op_b])
+            contact_a, contact_b = contacts.get(record.op_a), contacts.get(record.op_b)
+            viewer_is_b = contact_b is not None and contact_b.user_id == viewer_id
+            viewer_is_a = contact_a is not None and contact_a.user_id == viewer_id
+            from_b = viewer_is_b and not viewer_is_a
+        else:
+            from_b = perspective == record.op_b
+        own_ids = [record.op_a, record.op_b]
     else:
-        own_ids = [record.op_b]
-        side, counterpart_id = "label_b", record.op_a
+        own_ids = [record.op_b if from_b else record.op_a]
+    side = "label_b" if from_b else "label_a"
+    counterpart_id = record.op_a if from_b else record.op_b
     reasons: list[dict[str, str]] = []
     for row in record.reasons:
         item = {"kind": row["kind"], "label": row[side]}
@@ -465,7 +479,7 @@ def party_view(session: Session, record: ConflictRecord, state: str,
         contacts = _contacts_of(session, [counterpart_id])
     other = contacts.get(counterpart_id)
     counterpart = {
-        "state": other.state if other else (record.state_b if own_a else record.state_a),
+        "state": other.state if other else (record.state_a if from_b else record.state_b),
         "name": other.name if other else "",
         "email": other.email if other else None,
         "phone": other.phone if other else None,
@@ -495,7 +509,7 @@ def view_for(session: Session, record: ConflictRecord, actor: Principal,
              contacts: Mapping[int, PartyContact] | None = None) -> dict[str, Any]:
     """The view the actor's role is entitled to (callers check visibility first)."""
     if actor.role == Role.LIAISON_OFFICER:
-        return party_view(session, record, actor.state or "", contacts)
+        return party_view(session, record, actor.state or "", contacts, viewer_id=actor.id)
     return summary_view(record)
 
 

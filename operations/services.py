@@ -536,8 +536,8 @@ def operation_conflicts(session: Session, *, actor: Principal, operation: Operat
     else:
         records = sorted(records, key=lambda record: record.id)
     known = deconfliction.contacts_for(session, records, contacts) if records else {}
-    views = [deconfliction.party_view(session, r, actor.state or "", known)
-             for r in records]
+    views = [deconfliction.party_view(session, r, actor.state or "", known,
+                                      perspective=operation.id) for r in records]
     audit.record_many(session, [{"action": "conflict.seen", "actor": actor,
                                  "object_type": "conflict", "object_id": record.id}
                                 for record in records])
@@ -561,7 +561,10 @@ def notify_changes(session: Session, records: list[ConflictRecord], *, base_url:
             contact = contacts.get(op_id)
             if contact is None:
                 continue
-            view = deconfliction.party_view(session, record, contact.state, contacts)
+            # Seen from the operation this contact answers for: in a pair of one state's
+            # operations, each contact is told of the other.
+            view = deconfliction.party_view(session, record, contact.state, contacts,
+                                            perspective=op_id)
             subject, body = render_conflict_message(view)
             link = f"{base_url.rstrip('/')}/conflicts/{record.id}"
             email = contact.email
@@ -657,7 +660,7 @@ def acknowledge_conflict(session: Session, *, actor: Principal, conflict_id: int
     """A party acknowledges; both parties are told of the change."""
     record = deconfliction.acknowledge(session, actor=actor, conflict_id=conflict_id)
     notify_changes(session, [record], base_url=base_url)
-    return deconfliction.party_view(session, record, actor.state or "")
+    return deconfliction.party_view(session, record, actor.state or "", viewer_id=actor.id)
 
 
 def resolve_conflict(session: Session, *, actor: Principal, conflict_id: int,
@@ -666,4 +669,4 @@ def resolve_conflict(session: Session, *, actor: Principal, conflict_id: int,
     record = deconfliction.resolve(session, actor=actor, conflict_id=conflict_id,
                                    resolution=resolution, note=note)
     notify_changes(session, [record], base_url=base_url)
-    return deconfliction.party_view(session, record, actor.state or "")
+    return deconfliction.party_view(session, record, actor.state or "", viewer_id=actor.id)

@@ -183,18 +183,57 @@ def test_the_list_filters_by_status(world, pair):
     assert bad.status_code == 422
 
 
-def test_a_same_state_pair_shows_both_operations_as_its_own(world):
+IMMIGRATION_DESK = {"name": "Immigration desk", "email": "imm@tha.example",
+                    "phone": "+66 2 000"}
+
+
+@pytest.fixture
+def same_state(world):
+    """Two THA operations sharing a passport: the first registered by nlo.tha, the second by
+    nlo2.tha naming the immigration desk as its contact."""
     first = world.register("nlo.tha", locations=[site("Gate A", BANGKOK)],
                            targets=[{"kind": "passport", "value": "Q1", "label": "Police ref"}])
     second = world.register("nlo2.tha", locations=[site("Gate B", (-40.0, 170.0))],
                             targets=[{"kind": "passport", "value": "q 1", "label": "Immig ref"}],
-                            contact={"name": "Immigration desk", "email": "imm@tha.example",
-                                     "phone": "+66 2 000"})
+                            contact=IMMIGRATION_DESK)
+    return first, second
+
+
+def _police_desk():
+    person = PEOPLE["nlo.tha"]
+    return {"state": "THA", "name": person["full_name"], "email": person["email"],
+            "phone": person["phone"]}
+
+
+def test_a_same_state_pair_shows_both_operations_as_its_own(world, same_state):
+    first, second = same_state
     view = world.conflicts("nlo.tha")["conflicts"][0]
     assert view["operation_ids"] == [first["id"], second["id"]]
-    assert view["counterpart"]["state"] == "THA"
-    assert {r["label"] for r in view["reasons"]} <= {"Police ref", "Immig ref"}
     assert world.conflicts("nlo.mys") == {"conflicts": []}
+
+
+def test_each_side_of_a_same_state_pair_is_told_to_call_the_other(world, same_state):
+    _, second = same_state
+    # Seen by whoever answers for an operation: its own label, the other one's contact.
+    police = world.conflicts("nlo.tha")["conflicts"][0]
+    assert police["counterpart"] == {"state": "THA", **IMMIGRATION_DESK}
+    assert [r["label"] for r in police["reasons"]] == ["Police ref"]
+    immigration = world.conflicts("nlo2.tha")["conflicts"][0]
+    assert immigration["counterpart"] == _police_desk()
+    assert [r["label"] for r in immigration["reasons"]] == ["Immig ref"]
+    assert world.conflict("nlo2.tha", immigration["id"])["counterpart"] == _police_desk()
+    # An operation's own page shows its conflicts from that operation, whoever looks.
+    detail = world.api("nlo.tha").get(f"{API}/operations/{second['id']}").get_json()
+    assert detail["conflicts"][0]["counterpart"] == _police_desk()
+    assert second["conflicts"][0]["counterpart"] == _police_desk()
+    # Each contact's notification names the other contact, never the reader.
+    police_note = world.notifications("nlo.tha")["notifications"][0]
+    immigration_note = world.notifications("nlo2.tha")["notifications"][0]
+    assert IMMIGRATION_DESK["name"] in police_note["body"]
+    assert "Police ref" in police_note["body"] and "Immig ref" not in police_note["body"]
+    assert PEOPLE["nlo.tha"]["full_name"] in immigration_note["body"]
+    assert IMMIGRATION_DESK["name"] not in immigration_note["body"]
+    assert "Immig ref" in immigration_note["body"] and "Police ref" not in immigration_note["body"]
 
 
 def test_a_contact_named_in_an_edit_is_whom_the_other_side_calls(world, pair):
