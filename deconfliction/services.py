@@ -6,7 +6,7 @@ sees an operation's model nor a clear target value.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -280,6 +280,15 @@ def _reason_rows(reasons: Reasons, a_is_first: bool) -> list[dict[str, str]]:
     return rows
 
 
+def _grew(before: list[dict[str, str]], after: list[dict[str, str]]) -> bool:
+    """Whether `after` has a reason `before` had not: one more shared target of some kind, or
+    one more pair of sites that meet. Labels do not count: renaming is no new fact."""
+    def substance(rows: list[dict[str, str]]) -> Counter[tuple[str, str]]:
+        return Counter((row["kind"], row.get("target_kind", "")) for row in rows)
+
+    return bool(substance(after) - substance(before))
+
+
 def _event(session: Session, record: ConflictRecord, action: str,
            actor: Principal | None = None, note: str | None = None) -> None:
     session.add(ConflictEvent(conflict_id=record.id, action=action, status=record.status,
@@ -341,6 +350,12 @@ def record_and_check(session: Session, *, period_id: int, state: str, footprint:
             _event(session, record, "reopened")
             outcome.changed.append(record)
         elif record.reasons != rows or record.severity != reasons.severity:
+            if _grew(record.reasons, rows) and (record.status != "open" or
+                                                record.acknowledged_a or record.acknowledged_b):
+                # What the parties acknowledged or settled was a smaller conflict.
+                record.status = "open"
+                record.acknowledged_a = record.acknowledged_b = None
+                record.resolution = record.resolution_note = None
             record.reasons, record.severity, record.updated_at = rows, reasons.severity, now
             _event(session, record, "reasons_changed")
             outcome.changed.append(record)

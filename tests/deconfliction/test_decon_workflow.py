@@ -144,3 +144,31 @@ def test_the_history_says_who_and_when_for_each_change(world, conflict):
     # Reopened means a fresh start: nobody has acknowledged it yet.
     reopened = world.conflict("nlo.tha", cid)
     assert reopened["acknowledged_by"] == [] and reopened["resolution"] is None
+
+
+def _phone(label):
+    return [{"kind": "phone", "value": "+66 81 234 5678", "label": label}]
+
+
+def test_a_conflict_that_grows_after_it_was_settled_is_open_again(world, conflict):
+    tha, mys, cid = conflict
+    world.patch("nlo.tha", tha["id"], targets=_phone("THA handset"))  # MYS holds no phone yet
+    _ack(world, "nlo.tha", cid)
+    _ack(world, "nlo.mys", cid)
+    assert world.conflict("nlo.tha", cid)["status"] == "acknowledged"
+    # A shared target joins the shared place: a new fact the parties have not seen.
+    world.patch("nlo.mys", mys["id"], targets=_phone("MYS handset"))
+    grown = world.conflict("nlo.tha", cid)
+    assert grown["status"] == "open" and grown["acknowledged_by"] == []
+    assert grown["severity"] == "high"
+    assert grown["history"][-1]["action"] == "reasons_changed"
+    assert grown["history"][-1]["status"] == "open"
+    assert any("high" in n["subject"] for n in world.notifications("nlo.mys")["notifications"])
+    _resolve(world, "nlo.mys", cid, resolution="joint", note="one team")
+    # Renaming a label, or losing a reason, adds nothing to what was settled.
+    world.patch("nlo.tha", tha["id"], targets=_phone("THA burner"))
+    world.patch("nlo.mys", mys["id"], targets=[])
+    settled = world.conflict("nlo.mys", cid)
+    assert settled["status"] == "resolved" and settled["resolution"] == "joint"
+    assert settled["severity"] == "medium"
+    assert [e["action"] for e in settled["history"][-2:]] == ["reasons_changed"] * 2
