@@ -3,8 +3,9 @@
 A conflict is escalated to the co-chairs when it is not acknowledged by both parties within
 24 hours of being opened, or one hour before the earlier of its two operations starts,
 whichever comes first. A conflict is opened when it is detected (`detected_at`), or again when
-it is reopened (the latest `reopened` event; reopening forgets the acknowledgements), and each
-opening is escalated at most once.
+it is reopened (the latest `reopened` event: cleared and then met again, or grown after it was
+acknowledged or resolved; reopening forgets the acknowledgements), and each opening is
+escalated at most once.
 """
 
 from __future__ import annotations

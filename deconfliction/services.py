@@ -350,14 +350,16 @@ def record_and_check(session: Session, *, period_id: int, state: str, footprint:
             _event(session, record, "reopened")
             outcome.changed.append(record)
         elif record.reasons != rows or record.severity != reasons.severity:
+            action = "reasons_changed"
             if _grew(record.reasons, rows) and (record.status != "open" or
                                                 record.acknowledged_a or record.acknowledged_b):
-                # What the parties acknowledged or settled was a smaller conflict.
-                record.status = "open"
+                # What the parties acknowledged or settled was a smaller conflict: it is opened
+                # again (and the escalation clock restarts, see deconfliction.jobs).
+                action, record.status = "reopened", "open"
                 record.acknowledged_a = record.acknowledged_b = None
                 record.resolution = record.resolution_note = None
             record.reasons, record.severity, record.updated_at = rows, reasons.severity, now
-            _event(session, record, "reasons_changed")
+            _event(session, record, action)
             outcome.changed.append(record)
         outcome.current.append(record)
     if detected:
