@@ -310,6 +310,25 @@ class Database:
             if owned:
                 active.close()
 
+    def checkpoint(self) -> tuple[int, int] | None:
+        """Copy what SQLite's write-ahead log holds into the database file, waiting for no
+        one (PASSIVE); returns (frames in the log, frames copied), None on PostgreSQL.
+
+        Run by the scheduler every few seconds (`jpa scheduler`), so that the copying and its
+        fsync, which SQLite otherwise does in whichever commit finds 1,000 pages in the log,
+        stay out of the requests (at 100,000 operations such a commit took up to 0.7 s)."""
+        if self.engine.dialect.name != "sqlite":
+            return None
+        connection = self.engine.raw_connection()
+        try:
+            # The raw connection is in autocommit (see _configure_sqlite): a checkpoint cannot
+            # run inside a transaction of its own connection.
+            _busy, log, copied = connection.cursor().execute(
+                "PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        finally:
+            connection.close()
+        return log, copied
+
     def dispose(self) -> None:
         """Close every pooled connection."""
         self.engine.dispose()

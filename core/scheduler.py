@@ -24,6 +24,7 @@ import fcntl
 import logging
 import os
 import signal
+import sqlite3
 import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping
@@ -53,6 +54,8 @@ log = logging.getLogger(__name__)
 CATCH_UP = timedelta(days=3)
 # How often the BlockingScheduler runs a pass.
 DEFAULT_INTERVAL_SECONDS = 60
+# How often the leader copies SQLite's write-ahead log into the database file.
+DEFAULT_CHECKPOINT_SECONDS = 5
 # How often a waiting copy asks for the leader lock again.
 LOCK_POLL_SECONDS = 1.0
 # The PostgreSQL advisory lock of the leader (one bigint key: "JPAS"); advisory locks are local
@@ -404,8 +407,10 @@ def _report(results: list[RunResult]) -> None:
                    f"{': ' + result.detail if result.detail else ''}")
 
 
-def _serve(app: Flask, lock: LeaderLock, interval: int) -> int:
-    """Run passes every `interval` seconds until SIGTERM/SIGINT or the lock is lost."""
+def _serve(app: Flask, lock: LeaderLock, interval: int,
+           checkpoint_interval: int = DEFAULT_CHECKPOINT_SECONDS) -> int:
+    """Run passes every `interval` seconds until SIGTERM/SIGINT or the lock is lost; on SQLite,
+    checkpoint the write-ahead log every `checkpoint_interval` seconds."""
     from apscheduler.schedulers.blocking import BlockingScheduler
     from apscheduler.triggers.interval import IntervalTrigger
 
@@ -433,6 +438,17 @@ def _serve(app: Flask, lock: LeaderLock, interval: int) -> int:
     scheduler.add_job(tick, IntervalTrigger(seconds=interval, timezone=UTC),
                       id="jpa.run_pending", name="run due jobs", coalesce=True,
                       max_instances=1, misfire_grace_time=None, next_run_time=utcnow())
+    database: Database = app.extensions["jpa.db"]
+    if database.engine.dialect.name == "sqlite":
+        def checkpoint() -> None:
+            try:
+                database.checkpoint()
+            except (SQLAlchemyError, sqlite3.Error) as error:  # writers checkpoint meanwhile
+                log.warning("checkpoint of the write-ahead log failed: %s", error)
+
+        scheduler.add_job(checkpoint, IntervalTrigger(seconds=checkpoint_interval, timezone=UTC),
+                          id="jpa.sqlite_checkpoint", name="checkpoint the SQLite log",
+                          coalesce=True, max_instances=1, misfire_grace_time=None)
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
         log.info("scheduler is the leader; jobs: %s",
@@ -467,9 +483,12 @@ def _parse_now(value: str | None) -> datetime | None:
                    "(default: wait for ever).")
 @click.option("--interval", type=click.IntRange(min=1), default=DEFAULT_INTERVAL_SECONDS,
               show_default=True, help="Seconds between passes.")
+@click.option("--checkpoint-interval", type=click.IntRange(min=1),
+              default=DEFAULT_CHECKPOINT_SECONDS, show_default=True,
+              help="Seconds between checkpoints of SQLite's write-ahead log.")
 @with_appcontext
 def scheduler_command(once: bool, now_text: str | None, lock_timeout: float | None,
-                      interval: int) -> None:
+                      interval: int, checkpoint_interval: int) -> None:
     """Run the one scheduler: reminders, escalations, period notices (leader-locked)."""
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO,
@@ -493,7 +512,7 @@ def scheduler_command(once: bool, now_text: str | None, lock_timeout: float | No
                        f"{failed} failed")
             status = 1 if failed else 0
         else:
-            status = _serve(app, lock, interval)
+            status = _serve(app, lock, interval, checkpoint_interval)
     finally:
         lock.release()
     if status:

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import shutil
 import signal
+import sqlite3
 import time
 from collections.abc import Iterator
+from contextlib import closing
 from datetime import timedelta
 from pathlib import Path
 
@@ -162,3 +164,35 @@ def test_the_running_scheduler_holds_the_lock_runs_passes_and_stops_on_sigterm(
     assert "scheduler is the leader" in err
     assert "Traceback" not in err
     assert sum(1 for _n, subject in scene.inbox("Period active: Now JPA")) == 5
+
+
+def test_the_running_scheduler_copies_sqlite_s_log_into_the_database_file(
+        sqlite_app, sqlite_url, jpa_scheduler, tmp_path):
+    """Recent writes reach the database file itself within seconds (a copy of the file alone
+    holds them), not whenever some request's commit finds 1,000 pages in the log."""
+    scene = Scene(sqlite_app, create_people(sqlite_app))
+    now = utcnow()
+    scene.make_period(now + timedelta(days=30), now + timedelta(days=40), name="Logged JPA")
+    database_file = tmp_path / "instance" / "jpa.sqlite3"
+
+    def periods_in_the_file_alone() -> set[str]:
+        copy = tmp_path / "copy.sqlite3"
+        shutil.copy(database_file, copy)  # without its -wal file
+        with closing(sqlite3.connect(copy)) as connection:
+            return {name for (name,) in connection.execute("SELECT name FROM periods")}
+
+    assert "Logged JPA" not in periods_in_the_file_alone()  # only in the log so far
+    daemon = jpa_scheduler(sqlite_url, tmp_path / "daemon", "--checkpoint-interval", "1")
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and daemon.poll() is None:
+            if "Logged JPA" in periods_in_the_file_alone():
+                break
+            time.sleep(0.2)
+        assert daemon.poll() is None, daemon.communicate()
+        assert "Logged JPA" in periods_in_the_file_alone()
+    finally:
+        daemon.send_signal(signal.SIGTERM)
+    code, _out, err = _finish(daemon, timeout=20)
+    assert code == 0, err
+    assert "Traceback" not in err
