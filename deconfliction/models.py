@@ -87,13 +87,13 @@ class ConflictRecord(Base):
     """One conflicting pair of operations (lower id first) with all its reasons."""
 
     __tablename__ = "conflicts"
+    # The unique index leads with op_a and serves lookups by op_a (migration 0008).
     __table_args__ = (UniqueConstraint("op_a", "op_b"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     period_id: Mapped[int] = mapped_column(ForeignKey("periods.id", ondelete="CASCADE"),
                                            index=True)
-    op_a: Mapped[int] = mapped_column(ForeignKey("operations.id", ondelete="CASCADE"),
-                                      index=True)
+    op_a: Mapped[int] = mapped_column(ForeignKey("operations.id", ondelete="CASCADE"))
     op_b: Mapped[int] = mapped_column(ForeignKey("operations.id", ondelete="CASCADE"),
                                       index=True)
     state_a: Mapped[str] = mapped_column(String(3))
