@@ -6,7 +6,7 @@ import fcntl
 import os
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -319,14 +319,11 @@ class Database:
         stay out of the requests (at 100,000 operations such a commit took up to 0.7 s)."""
         if self.engine.dialect.name != "sqlite":
             return None
-        connection = self.engine.raw_connection()
-        try:
-            # The raw connection is in autocommit (see _configure_sqlite): a checkpoint cannot
-            # run inside a transaction of its own connection.
-            _busy, log, copied = connection.cursor().execute(
-                "PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-        finally:
-            connection.close()
+        # The raw connection is in autocommit (see _configure_sqlite): a checkpoint cannot run
+        # inside a transaction of its own connection.
+        with closing(self.engine.raw_connection()) as connection, \
+                closing(connection.cursor()) as cursor:
+            _busy, log, copied = cursor.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
         return log, copied
 
     def dispose(self) -> None:

@@ -342,24 +342,20 @@ def record_and_check(session: Session, *, period_id: int, state: str, footprint:
                 resolution_note=None, detected_at=now, updated_at=now)
             detected.append(record)
             outcome.changed.append(record)
-        elif record.status == "cleared":
-            record.status, record.severity, record.reasons = "open", reasons.severity, rows
-            record.acknowledged_a = record.acknowledged_b = None
-            record.resolution = record.resolution_note = None
-            record.updated_at = now
-            _event(session, record, "reopened")
-            outcome.changed.append(record)
-        elif record.reasons != rows or record.severity != reasons.severity:
-            action = "reasons_changed"
-            if _grew(record.reasons, rows) and (record.status != "open" or
-                                                record.acknowledged_a or record.acknowledged_b):
-                # What the parties acknowledged or settled was a smaller conflict: it is opened
-                # again (and the escalation clock restarts, see deconfliction.jobs).
-                action, record.status = "reopened", "open"
+        elif (record.status == "cleared" or record.reasons != rows
+              or record.severity != reasons.severity):
+            # A cleared pair that meets again, or one that grew after a party acknowledged it or
+            # it was resolved (what was settled was a smaller conflict), is opened afresh: no
+            # acknowledgement, no resolution, and the escalation clock restarts (see
+            # deconfliction.jobs). Otherwise only its reasons change.
+            settled = record.status != "open" or record.acknowledged_a or record.acknowledged_b
+            reopen = record.status == "cleared" or bool(settled and _grew(record.reasons, rows))
+            if reopen:
+                record.status = "open"
                 record.acknowledged_a = record.acknowledged_b = None
                 record.resolution = record.resolution_note = None
             record.reasons, record.severity, record.updated_at = rows, reasons.severity, now
-            _event(session, record, action)
+            _event(session, record, "reopened" if reopen else "reasons_changed")
             outcome.changed.append(record)
         outcome.current.append(record)
     if detected:

@@ -659,8 +659,7 @@ def acknowledge_conflict(session: Session, *, actor: Principal, conflict_id: int
                          base_url: str = "") -> dict[str, object]:
     """A party acknowledges; both parties are told of the change."""
     record = deconfliction.acknowledge(session, actor=actor, conflict_id=conflict_id)
-    notify_changes(session, [record], base_url=base_url)
-    return deconfliction.party_view(session, record, actor.state or "", viewer_id=actor.id)
+    return _tell_both_and_view(session, record, actor, base_url)
 
 
 def resolve_conflict(session: Session, *, actor: Principal, conflict_id: int,
@@ -668,5 +667,14 @@ def resolve_conflict(session: Session, *, actor: Principal, conflict_id: int,
     """A party resolves; both parties are told of the change."""
     record = deconfliction.resolve(session, actor=actor, conflict_id=conflict_id,
                                    resolution=resolution, note=note)
-    notify_changes(session, [record], base_url=base_url)
-    return deconfliction.party_view(session, record, actor.state or "", viewer_id=actor.id)
+    return _tell_both_and_view(session, record, actor, base_url)
+
+
+def _tell_both_and_view(session: Session, record: ConflictRecord, actor: Principal,
+                        base_url: str) -> dict[str, object]:
+    """Notify both parties of a party's act and answer with the actor's view: the contacts of
+    the pair are read once for both."""
+    contacts = deconfliction.contacts_for(session, [record])
+    notify_changes(session, [record], base_url=base_url, contacts=contacts)
+    return deconfliction.party_view(session, record, actor.state or "", contacts,
+                                    viewer_id=actor.id)

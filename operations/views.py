@@ -209,8 +209,8 @@ def _save_from_form(form: OperationForm,
     if problems:
         _show_errors(form, problems, site_rows, target_rows)
         return None
-    write = save(registration)
     try:
+        write = save(registration)
         with transaction() as db:
             result = write(db)
     except ValidationFailed as error:
