@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 MIN_SECRET_BYTES = 32
+TWO_FACTOR_MODES = ("required", "optional")
 
 
 class SettingsError(RuntimeError):
@@ -36,6 +37,8 @@ class Settings:
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 64 * 1024
     argon2_parallelism: int = 4
+    # "required": liaison officers and co-chairs must enrol in TOTP; "optional": each chooses.
+    two_factor: str = "required"
     testing: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -45,6 +48,11 @@ class Settings:
                 raise SettingsError(
                     f"JPA_{name.upper()} must be at least {MIN_SECRET_BYTES} bytes long"
                 )
+        if self.two_factor not in TWO_FACTOR_MODES:
+            raise SettingsError(
+                f"JPA_TWO_FACTOR must be one of {', '.join(TWO_FACTOR_MODES)},"
+                f" not {self.two_factor!r}"
+            )
 
     @property
     def token_issuer(self) -> str:
@@ -99,6 +107,7 @@ def load_settings(environ: dict[str, str] | None = None, **overrides: Any) -> Se
         "smtp_port": int(env.get("JPA_SMTP_PORT") or 25),
         "mail_from": env.get("JPA_MAIL_FROM") or "jpa-coordinator@localhost",
         "base_url": env.get("JPA_BASE_URL") or "http://127.0.0.1:5000",
+        "two_factor": (env.get("JPA_TWO_FACTOR") or "required").strip().lower(),
     }
     if "secret_key" not in overrides:
         values["secret_key"] = env.get("JPA_SECRET_KEY") or _read_or_create_secret(
