@@ -508,9 +508,10 @@ def party_view(session: Session, record: ConflictRecord, state: str,
 
 
 def summary_view(record: ConflictRecord) -> dict[str, Any]:
-    """A conflict as a co-chair sees it: pointers only."""
+    """A conflict as a co-chair sees it: pointers only, and the resolution's kind (its note is
+    the parties' own words and stays with them)."""
     return {"id": record.id, "period_id": record.period_id, "severity": record.severity,
-            "status": record.status,
+            "status": record.status, "resolution": record.resolution,
             "reason_kinds": sorted({row["kind"] for row in record.reasons}),
             "operation_ids": [record.op_a, record.op_b],
             "states": [record.state_a, record.state_b],

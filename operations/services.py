@@ -646,9 +646,12 @@ def conflict_detail(session: Session, *, actor: Principal, conflict_id: int) -> 
     """One conflict with its history (who changed what, when)."""
     record = _visible_conflict(session, actor, conflict_id)
     view = deconfliction.view_for(session, record, actor)
+    # Notes are the parties' own words: only an NLO of one of the two states reads them.
+    party = actor.role == Role.LIAISON_OFFICER and actor.state in (record.state_a,
+                                                                   record.state_b)
     view["history"] = [
         {"at": event.at.isoformat(), "action": event.action, "status": event.status,
-         "state": event.actor_state, **({"note": event.note} if event.note else {})}
+         "state": event.actor_state, **({"note": event.note} if event.note and party else {})}
         for event in deconfliction.history(session, record)]
     audit.record(session, action="conflict.seen", actor=actor, object_type="conflict",
                  object_id=record.id)

@@ -14,7 +14,7 @@ PARTY_FIELDS = {"id", "severity", "status", "reasons", "operation_ids", "counter
 PARTY_EXTRAS = {"period_id", "acknowledged_by", "resolution", "resolution_note", "detected_at",
                 "updated_at", "history"}
 CHAIR_FIELDS = {"id", "severity", "status", "reason_kinds", "operation_ids", "states"}
-CHAIR_EXTRAS = {"period_id", "detected_at", "updated_at", "history"}
+CHAIR_EXTRAS = {"period_id", "resolution", "detected_at", "updated_at", "history"}
 COUNTERPART_FIELDS = {"state", "name", "email", "phone"}
 
 THA_SECRETS = ["Operation Kingfisher", "THA Immigration Bureau", "Khlong Toei pier",
