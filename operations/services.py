@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cache
 from typing import Any, NamedTuple
 
@@ -26,6 +26,21 @@ from deconfliction.models import ConflictRecord
 from operations.models import Operation, OperationSite, OperationTarget, Period, PeriodState
 
 SEES_EVERY_PERIOD = (Role.ADMIN, Role.ANALYST)
+# Period windows are bounded so that every date derived from them (each state's local dates,
+# reminders at 18:00 local, phase notices) stays far from the calendar's ends in any zone.
+PERIOD_EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+PERIOD_LATEST = datetime(2101, 1, 1, tzinfo=UTC)
+PERIOD_RANGE_TEXT = "must be from 2000-01-01 00:00 to 2101-01-01 00:00 UTC (the end of 2100)"
+
+
+def _within_period_range(moment: datetime) -> bool:
+    """Whether an aware time lies in the supported range (year 1 or 9999 in a far zone
+    cannot even be converted to UTC)."""
+    try:
+        utc = moment.astimezone(UTC)
+    except OverflowError:
+        return False
+    return PERIOD_EARLIEST <= utc <= PERIOD_LATEST
 
 
 def validate_period_fields(*, name: str, starts_at: datetime, ends_at: datetime,
@@ -37,6 +52,8 @@ def validate_period_fields(*, name: str, starts_at: datetime, ends_at: datetime,
     for name_of_field, value in (("starts_at", starts_at), ("ends_at", ends_at)):
         if value.tzinfo is None:
             problems[name_of_field] = "give a time with an offset, e.g. 2015-09-28T00:00:00+07:00"
+        elif not _within_period_range(value):
+            problems[name_of_field] = PERIOD_RANGE_TEXT
     if "starts_at" not in problems and "ends_at" not in problems and ends_at <= starts_at:
         problems["ends_at"] = "must be after starts_at"
     if not states:
