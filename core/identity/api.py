@@ -7,7 +7,7 @@ from flask import Response, current_app
 from core import audit
 from core.api import current_api_principal, json_response, make_api_blueprint, public
 from core.db import transaction
-from core.errors import Unauthenticated
+from core.errors import Unauthenticated, ValidationFailed
 from core.identity import services
 from core.identity.schemas import (
     Me,
@@ -67,10 +67,16 @@ def who_am_i() -> tuple[Response, int]:
 @bp.post("/auth/password", responses={204: None, **ERROR_RESPONSES})
 def change_password(body: PasswordChange) -> tuple[Response, int]:
     """Change the caller's password; every session and token of the caller is revoked."""
+    refusal: ValidationFailed | None = None
     with transaction() as session:
-        services.change_password(session, actor=current_api_principal(), policy=_policy(),
-                                 current_password=body.current_password,
-                                 new_password=body.new_password)
+        try:
+            services.change_password(session, actor=current_api_principal(), policy=_policy(),
+                                     current_password=body.current_password,
+                                     new_password=body.new_password)
+        except ValidationFailed as error:
+            refusal = error  # committed all the same: the failed-attempt count must stay
+    if refusal is not None:
+        raise refusal
     return Response(status=204), 204
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, EmailStr, Field
+from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 from core.identity.models import User
 from core.schemas import RequestModel
@@ -15,6 +15,9 @@ RoleName = Literal["admin", "co_chair", "liaison_officer", "analyst"]
 
 class TokenRequest(RequestModel):
     """Credentials exchanged for an API token."""
+
+    # Passwords are used exactly as typed: a leading or trailing space is part of them.
+    model_config = ConfigDict(str_strip_whitespace=False)
 
     username: str = Field(min_length=1, max_length=150)
     password: str = Field(min_length=1, max_length=1024)
@@ -46,6 +49,8 @@ class UserCreate(RequestModel):
 
 class PasswordChange(RequestModel):
     """Change one's own password."""
+
+    model_config = ConfigDict(str_strip_whitespace=False)  # passwords exactly as typed
 
     current_password: str = Field(max_length=1024)
     new_password: str = Field(max_length=1024)

@@ -33,6 +33,8 @@ PASSWORD_MAX = 128
 TOKEN_AUDIENCE = "jpa-api"  # noqa: S105 - a claim value, not a secret
 REQUIRED_CLAIMS = ["exp", "iat", "sub", "aud", "iss", "jti"]
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9._@-]{3,150}$")
+# Ids are 32-bit INTEGER columns: a token subject beyond this is no account at all.
+MAX_USER_ID = 2**31 - 1
 # Only touch last_seen_at this often, so that reading pages does not write on every request.
 SESSION_TOUCH_INTERVAL = timedelta(seconds=60)
 
@@ -49,6 +51,8 @@ class IdentityPolicy:
     session_absolute: timedelta
     lockout_threshold: int
     lockout_duration: timedelta
+    # "required": NLOs and co-chairs must enrol in two-factor sign-in; "optional": each chooses.
+    two_factor: str = "required"
 
     def __post_init__(self) -> None:
         # Hashing a throwaway value lets an unknown username cost as much as a known one.
@@ -222,16 +226,27 @@ def disable_user(session: Session, *, actor: Principal, user_id: int,
 def change_password(session: Session, *, actor: Principal, policy: IdentityPolicy,
                     current_password: str, new_password: str,
                     now: datetime | None = None) -> User:
-    """Change one's own password; every session and token of the user is revoked."""
+    """Change one's own password; every session and token of the user is revoked.
+
+    A wrong current password counts toward the lockout like a failed login. Nothing but that
+    count is written before a ValidationFailed is raised, so the edge commits the transaction
+    even then (the count must survive the refusal)."""
     user = session.get(User, actor.id)
     if user is None:
         raise NotFound("user")
-    try:
-        policy.hasher.verify(user.password_hash, current_password)
-    except (VerificationError, InvalidHashError) as error:
-        raise ValidationFailed({"current_password": "does not match"}) from error
-    check_password_policy(new_password, user.username, field="new_password")
     moment = _now(now)
+    locked = _is_locked(user, moment)
+    matches = _verify(policy, user.password_hash, current_password)
+    if locked:
+        audit.record(session, action="password.change_refused", outcome="failure", actor=actor,
+                     details={"reason": "locked"})
+        raise ValidationFailed({"current_password": "the account is locked for 10 minutes "
+                                                    "after 5 failed attempts"})
+    if not matches:
+        register_failure(session, policy=policy, user=user, reason="bad_password",
+                         channel="password_change", now=moment)
+        raise ValidationFailed({"current_password": "does not match"})
+    check_password_policy(new_password, user.username, field="new_password")
     user.password_hash = policy.hasher.hash(new_password)
     user.password_changed_at = moment
     user.tokens_valid_after = moment
@@ -255,36 +270,71 @@ LOGIN_REFUSED_MESSAGE = (
 )
 
 
+def _verify(policy: IdentityPolicy, password_hash: str, password: str) -> bool:
+    """One argon2 verification, whatever the outcome (every answer costs the same)."""
+    try:
+        return policy.hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _is_locked(user: User, moment: datetime) -> bool:
+    return user.locked_until is not None and user.locked_until > moment
+
+
+def register_failure(session: Session, *, policy: IdentityPolicy, user: User, reason: str,
+                     channel: str, now: datetime | None = None) -> bool:
+    """Count one failed attempt atomically and lock at the threshold; True when it locked.
+
+    One UPDATE ... RETURNING: parallel attempts cannot read the same count and lose
+    increments (PostgreSQL holds the row lock until commit; SQLite writers are serialised)."""
+    moment = _now(now)
+    audit.record(session, action="login.failure", outcome="failure", actor=user,
+                 details={"reason": reason, "channel": channel})
+    count = session.execute(
+        update(User).where(User.id == user.id)
+        .values(failed_logins=User.failed_logins + 1)
+        .returning(User.failed_logins)
+        .execution_options(synchronize_session=False)
+    ).scalar_one()
+    if count < policy.lockout_threshold:
+        return False
+    until = moment + policy.lockout_duration
+    locked = session.execute(
+        update(User).where(User.id == user.id, User.failed_logins >= policy.lockout_threshold)
+        .values(locked_until=until, failed_logins=0)
+        .returning(User.id)
+        .execution_options(synchronize_session=False)
+    ).first()
+    if locked is None:
+        return False
+    audit.record(session, action="login.lockout", outcome="failure", actor=user,
+                 object_type="user", object_id=user.id, details={"until": until.isoformat()})
+    return True
+
+
 def authenticate(session: Session, *, policy: IdentityPolicy, username: str, password: str,
                  channel: str, now: datetime | None = None) -> LoginOutcome:
-    """Check a password with lockout; returns (never raises) so the counters are committed."""
+    """Check a password with lockout; returns (never raises) so the counters are committed.
+
+    Every refusal costs one argon2 verification (unknown, wrong, locked, disabled), so that
+    the time of the answer does not tell whether an account exists or is locked."""
     moment = _now(now)
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
-        try:
-            policy.hasher.verify(policy.dummy_hash, password)
-        except VerificationError:
-            pass
+        _verify(policy, policy.dummy_hash, password)
         audit.record(session, action="login.failure", outcome="failure",
                      actor_username=username[:150], details={"reason": "unknown_user",
                                                              "channel": channel})
         return LoginOutcome(None, "unknown_user")
-    if user.locked_until is not None and user.locked_until > moment:
+    matches = _verify(policy, user.password_hash, password)
+    if _is_locked(user, moment):
         audit.record(session, action="login.failure", outcome="failure", actor=user,
                      details={"reason": "locked", "channel": channel})
         return LoginOutcome(None, "locked")
-    try:
-        policy.hasher.verify(user.password_hash, password)
-    except (VerificationError, InvalidHashError):
-        user.failed_logins += 1
-        audit.record(session, action="login.failure", outcome="failure", actor=user,
-                     details={"reason": "bad_password", "channel": channel})
-        if user.failed_logins >= policy.lockout_threshold:
-            user.locked_until = moment + policy.lockout_duration
-            user.failed_logins = 0
-            audit.record(session, action="login.lockout", outcome="failure", actor=user,
-                         object_type="user", object_id=user.id,
-                         details={"until": user.locked_until.isoformat()})
+    if not matches:
+        register_failure(session, policy=policy, user=user, reason="bad_password",
+                         channel=channel, now=moment)
         return LoginOutcome(None, "bad_password")
     if user.disabled:
         audit.record(session, action="login.failure", outcome="failure", actor=user,
@@ -406,10 +456,13 @@ def authenticate_token(session: Session, *, policy: IdentityPolicy, token: str) 
         )
     except jwt.InvalidTokenError as error:
         raise Unauthenticated(f"Invalid token: {error}.") from error
-    try:
-        user_id = int(claims["sub"])
-    except (TypeError, ValueError) as error:
-        raise Unauthenticated("Invalid token: bad subject.") from error
+    subject = claims["sub"]
+    # A positive 32-bit id in decimal, or no account at all (a larger number would make the
+    # database fail instead of refusing).
+    if not isinstance(subject, str) or not subject.isascii() or not subject.isdigit() \
+            or len(subject) > 10 or not 0 < int(subject) <= MAX_USER_ID:
+        raise Unauthenticated("Invalid token: bad subject.")
+    user_id = int(subject)
     jti = str(claims["jti"])
     user = session.connection().execute(_TOKEN_HOLDER, {"user_id": user_id, "jti": jti}).first()
     if user is None or user.disabled:

@@ -97,13 +97,16 @@ def change_password() -> str | Response:
     assert principal is not None
     form = PasswordChangeForm()
     if form.validate_on_submit():
-        try:
-            with transaction() as db:
+        refusal: ValidationFailed | None = None
+        with transaction() as db:
+            try:
                 services.change_password(db, actor=principal, policy=_policy(),
                                          current_password=form.current_password.data,
                                          new_password=form.new_password.data)
-        except ValidationFailed as error:
-            _apply_errors(form, error)
+            except ValidationFailed as error:
+                refusal = error  # committed all the same: the failed-attempt count must stay
+        if refusal is not None:
+            _apply_errors(form, refusal)
         else:
             logout_user()
             session.clear()
