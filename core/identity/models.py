@@ -81,3 +81,33 @@ class RevokedToken(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     revoked_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class TwoFactor(Base):
+    """A user's TOTP enrolment (RFC 6238): pending until confirmed with a first code."""
+
+    __tablename__ = "two_factor"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    # AES-GCM ciphertext (base64) under a key derived from the secret key: a database dump
+    # alone cannot produce codes. NULL after an administrator's reset.
+    secret_encrypted: Mapped[str | None] = mapped_column(String(200))
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The last 30-second step accepted: the same code (or an older one) is never taken twice.
+    last_used_step: Mapped[int | None] = mapped_column(Integer)
+    # Set by an administrator's reset: the user must enrol again at the next sign-in.
+    enrol_required: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class RecoveryCode(Base):
+    """A single-use recovery code, stored as a keyed hash."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
