@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable
 from datetime import date, datetime
 from types import SimpleNamespace
@@ -478,9 +479,14 @@ def report_form(pid: int) -> str | Response | tuple[str, int]:
         try:
             day = date.fromisoformat(day_text)
         except ValueError:
-            errors["date"] = "give a date as YYYY-MM-DD"
-        operation_text = request.form.get("operation_id") or ""
-        operation_id = int(operation_text) if operation_text.isdigit() else None
+            errors["date"] = "Date: give a date as YYYY-MM-DD"
+        operation_text = (request.form.get("operation_id") or "").strip()
+        operation_id = None
+        if operation_text:
+            if re.fullmatch(r"[0-9]{1,10}", operation_text) and int(operation_text) < 2**31:
+                operation_id = int(operation_text)
+            else:
+                errors["operation_id"] = "Operation: choose one of your state's operations"
         if not errors:
             try:
                 with transaction() as db:
@@ -489,7 +495,8 @@ def report_form(pid: int) -> str | Response | tuple[str, int]:
                         operation_id=operation_id)
                     report_id, nil = report.id, not values
             except ValidationFailed as error:
-                errors.update(error.fields)
+                errors.update({path: _in_words(path, message, indicators)
+                               for path, message in error.fields.items()})
             else:
                 flash(f"Report #{report_id} for {day.isoformat()} saved"
                       + (" (nothing to report)." if nil else "."), "success")
@@ -501,6 +508,24 @@ def report_form(pid: int) -> str | Response | tuple[str, int]:
                            today=today, form=form, operations=own_operations), status
 
 
+# ASCII digits only: str.isdigit() also takes '²' and '١٢', which int() refuses or reads
+# as another number; at most seven significant digits, so int() never meets a huge string.
+FIGURE = re.compile(r"0*[0-9]{1,7}")
+
+
+def _in_words(path: str, message: str, indicators: list[Any]) -> str:
+    """An error of the report page led by the field's name in words:
+    values.victims_assisted.female_child -> 'Trafficked persons assisted, female child: …'."""
+    head, _, rest = path.partition(".")
+    if head == "values" and rest:
+        key, _, category = rest.partition(".")
+        label = next((i.label for i in indicators if i.key == key), key)
+        words = f"{label}, {category.replace('_', ' ')}" if category else label
+    else:
+        words = {"date": "Date", "operation_id": "Operation"}.get(path, path)
+    return f"{words}: {message}"
+
+
 def _values_from_form(form: Any, indicators: list[Any]) -> tuple[dict[str, Any], dict[str, str]]:
     """Indicator inputs named v-KEY or v-KEY-CATEGORY; empty inputs are left out."""
     values: dict[str, Any] = {}
@@ -510,8 +535,10 @@ def _values_from_form(form: Any, indicators: list[Any]) -> tuple[dict[str, Any],
         text = (form.get(name) or "").strip()
         if not text:
             return None
-        if not text.isdigit():
-            errors[path] = "give a whole number, 0 or more"
+        if not FIGURE.fullmatch(text) or int(text) > reporting.MAX_VALUE:
+            errors[path] = _in_words(
+                path, f"give a whole number from 0 to {reporting.MAX_VALUE:,}, "
+                      "written with the digits 0-9", indicators)
             return None
         return int(text)
 
