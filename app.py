@@ -47,6 +47,7 @@ def identity_policy(settings: Settings) -> IdentityPolicy:
         session_absolute=timedelta(seconds=settings.session_absolute_seconds),
         lockout_threshold=settings.lockout_threshold,
         lockout_duration=timedelta(seconds=settings.lockout_seconds),
+        two_factor=settings.two_factor,
     )
 
 

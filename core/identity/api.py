@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from flask import Response, current_app
+from sqlalchemy.orm import Session
 
 from core import audit
 from core.api import current_api_principal, json_response, make_api_blueprint, public
 from core.db import transaction
 from core.errors import Unauthenticated, ValidationFailed
-from core.identity import services
+from core.identity import services, twofactor
+from core.identity.models import User
 from core.identity.schemas import (
     Me,
     PasswordChange,
@@ -31,20 +33,44 @@ def _policy() -> services.IdentityPolicy:
 @bp.post("/auth/token", security=[], responses={200: TokenResponse, **ERROR_RESPONSES})
 def issue_token(body: TokenRequest) -> tuple[Response, int]:
     """Exchange a username and password for a short-lived bearer token."""
+    refusal: tuple[str, str] | None = None  # (reason, message)
     with transaction() as session:
         outcome = services.authenticate(session, policy=_policy(), username=body.username,
                                         password=body.password, channel="api")
         if outcome.user is None:
+            refusal = (outcome.reason, services.LOGIN_REFUSED_MESSAGE)
+        else:
+            refusal = _second_factor_refusal(session, outcome.user, body.code)
+        if refusal is not None:
             audit.record(session, action="token.refused", outcome="refused",
-                         actor_username=body.username[:150], details={"reason": outcome.reason})
+                         actor_username=body.username[:150], details={"reason": refusal[0]})
         else:
             token, lifetime = services.issue_token(session, policy=_policy(), user=outcome.user)
-    if outcome.user is None:
-        raise Unauthenticated(services.LOGIN_REFUSED_MESSAGE)
+    if refusal is not None:
+        raise Unauthenticated(refusal[1])
     return json_response(TokenResponse(access_token=token, expires_in=lifetime).model_dump())
 
 
 public("identity_api.issue_token")
+
+
+def _second_factor_refusal(session: Session, user: User,
+                           code: str | None) -> tuple[str, str] | None:
+    """Why no token may be issued yet after a right password; None once both factors hold."""
+    state = twofactor.status(session, policy=_policy(), user=user)
+    if state.must_enrol:
+        return ("two_factor_not_enrolled",
+                "Two-factor sign-in is required for this account: log in to the web "
+                "interface first to set it up, then ask for a token with the code.")
+    if not state.enrolled:
+        return None
+    if not code:
+        return ("code_needed", "A two-factor code is needed: send `code` with the current "
+                               "6-digit code of your authenticator app, or a recovery code.")
+    if twofactor.verify_code(session, policy=_policy(), user=user, code=code,
+                             channel="api") is None:
+        return ("bad_code", twofactor.CODE_REFUSED_MESSAGE)
+    return None
 
 
 @bp.post("/auth/token/revoke", responses={204: None, **ERROR_RESPONSES})
@@ -115,3 +141,12 @@ def disable_user(path: UserPath) -> tuple[Response, int]:
         user = services.disable_user(session, actor=current_api_principal(), user_id=path.uid)
         payload = UserOut.of(user).model_dump(mode="json")
     return json_response(payload)
+
+
+@bp.post("/users/<int:uid>/two-factor/reset", responses={204: None, **ERROR_RESPONSES})
+def reset_two_factor(path: UserPath) -> tuple[Response, int]:
+    """Clear a user's two-factor sign-in, end their sessions and tokens, require a new
+    enrolment at the next sign-in, and notify them (administrator)."""
+    with transaction() as session:
+        twofactor.reset_two_factor(session, actor=current_api_principal(), user_id=path.uid)
+    return Response(status=204), 204

@@ -21,6 +21,9 @@ class TokenRequest(RequestModel):
 
     username: str = Field(min_length=1, max_length=150)
     password: str = Field(min_length=1, max_length=1024)
+    code: str | None = Field(default=None, min_length=1, max_length=64,
+                             description="the TOTP or a recovery code, once the user has "
+                                         "enrolled in two-factor sign-in")
 
 
 class TokenResponse(BaseModel):

@@ -25,7 +25,7 @@ from core.errors import (
     Unauthenticated,
     ValidationFailed,
 )
-from core.identity.models import LoginSession, RevokedToken, Role, User
+from core.identity.models import LoginSession, RevokedToken, Role, TwoFactor, User
 from core.states import check_time_zone, get_state
 
 PASSWORD_MIN = 12
@@ -340,8 +340,12 @@ def authenticate(session: Session, *, policy: IdentityPolicy, username: str, pas
         audit.record(session, action="login.failure", outcome="failure", actor=user,
                      details={"reason": "disabled", "channel": channel})
         return LoginOutcome(None, "disabled")
-    user.failed_logins = 0
-    user.locked_until = None
+    # With a second factor to come, the count runs on until the code is right: otherwise the
+    # password alone would reset it, and codes could be guessed four at a time for ever.
+    if session.scalar(select(TwoFactor.confirmed_at).where(TwoFactor.user_id == user.id)) \
+            is None:
+        user.failed_logins = 0
+        user.locked_until = None
     if policy.hasher.check_needs_rehash(user.password_hash):
         user.password_hash = policy.hasher.hash(password)
     return LoginOutcome(user, "ok")
