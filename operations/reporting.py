@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core import audit
@@ -77,7 +78,12 @@ def add_indicator(session: Session, *, actor: Principal, period_id: int, key: st
         raise AlreadyExists("That indicator exists.", fields={"key": "already exists"})
     session.add(PeriodIndicator(period_id=period_id, key=key, label=label, unit=unit,
                                 definition=definition, categories=categories))
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError as error:  # the same key added by a concurrent request
+        raise AlreadyExists("That indicator exists.", fields={"key": "already exists"}) \
+            from error
     _bump_figures(session, period_id)
     audit.record(session, action="indicator.added", actor=actor, object_type="period",
                  object_id=period_id, details={"key": key})
