@@ -94,6 +94,7 @@ def create_app(settings: Settings | None = None) -> OpenAPI:
 def _register_domains(app: OpenAPI) -> None:
     from core import inbox
     from core.identity import api as identity_api
+    from core.identity import twofactor_views
     from core.identity import views as identity_views
     from operations import api as operations_api
     from operations import cli as operations_cli
@@ -101,6 +102,7 @@ def _register_domains(app: OpenAPI) -> None:
     from operations import views as operations_views
 
     app.register_blueprint(identity_views.bp)
+    app.register_blueprint(twofactor_views.bp)
     app.register_blueprint(operations_views.bp)
     app.register_api(identity_api.bp)
     app.register_api(operations_api.bp)

@@ -19,7 +19,7 @@ from werkzeug.wrappers import Response
 
 from core.db import transaction
 from core.errors import DomainError, ValidationFailed
-from core.identity import services
+from core.identity import services, twofactor, twofactor_views
 from core.identity.forms import ConfirmForm, LoginForm, PasswordChangeForm, UserCreateForm
 from core.identity.models import Role
 from core.states import all_states, known_time_zones
@@ -63,6 +63,13 @@ def login() -> str | Response:
         with transaction() as db:
             outcome = services.authenticate(db, policy=_policy(), username=form.username.data,
                                             password=form.password.data, channel="web")
+            second = twofactor.status(db, policy=_policy(), user=outcome.user) \
+                if outcome.user else None
+            if second is not None and (second.enrolled or second.must_enrol):
+                # Half-way: no login session until the second factor is right.
+                return twofactor_views.start_second_step(
+                    outcome.user, must_enrol=second.must_enrol,
+                    next_url=request.args.get("next"))
             token = services.start_login_session(db, user=outcome.user) if outcome.user else None
             principal = services.Principal.of(outcome.user, token) if outcome.user else None
         if principal is not None:
