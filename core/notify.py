@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import logging
 import smtplib
-from datetime import datetime
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
 
-from sqlalchemy import ForeignKey, Integer, String, Text, func, select
+from sqlalchemy import ForeignKey, Integer, String, Text, delete, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from core.db import Base, UTCDateTime, insert_rows, utcnow
@@ -91,47 +91,106 @@ def mark_read(session: Session, *, user_id: int, notification_id: int | None = N
     return changed
 
 
+# A message that failed this many times is given up: kept in the outbox, never tried again.
+MAX_ATTEMPTS = 5
+# Sent mail is kept this long, then purged by the housekeeping job.
+SENT_MAIL_KEPT = timedelta(days=30)
+
+
+def _message(sender: str, mail: OutboxMail) -> EmailMessage:
+    """The e-mail of an outbox row; raises ValueError for a header that cannot be written
+    (a line break in an address would inject headers)."""
+    message = EmailMessage()
+    message["From"], message["To"] = sender, mail.recipient
+    message["Subject"] = mail.subject
+    message.set_content(mail.body)
+    return message
+
+
+def _failed(mail: OutboxMail, error: BaseException) -> None:
+    mail.last_error = f"{type(error).__name__}: {error}"[:500]
+    if mail.attempts >= MAX_ATTEMPTS:
+        # The id only: the address and subject may be what is wrong, and are personal data.
+        log.warning("outbox mail %s given up after %s attempts", mail.id, mail.attempts)
+
+
+def _lost(mail: OutboxMail, error: BaseException) -> None:
+    """The connection is gone while sending `mail`: it counts as one attempt of this message
+    (it may be what broke it); the rest wait for the next pass untouched."""
+    _failed(mail, error)
+    log.warning("mail server connection lost: %s", error)
+
+
 def deliver_pending(session: Session, *, host: str | None, port: int, sender: str,
                     limit: int = 100) -> int:
-    """Send waiting e-mails over SMTP; failures stay queued with their error."""
+    """Send waiting e-mails over SMTP, each on its own: a message that fails is marked with
+    its error (given up after MAX_ATTEMPTS) and the others still go; never raises for mail."""
     if not host:
         return 0
     # SKIP LOCKED: a web worker and the scheduler sending at once never send one mail twice.
-    pending = list(session.scalars(select(OutboxMail).where(OutboxMail.sent_at.is_(None))
-                                   .order_by(OutboxMail.id).limit(limit)
-                                   .with_for_update(skip_locked=True)))
+    pending = list(session.scalars(select(OutboxMail).where(
+        OutboxMail.sent_at.is_(None), OutboxMail.attempts < MAX_ATTEMPTS)
+        .order_by(OutboxMail.id).limit(limit).with_for_update(skip_locked=True)))
     if not pending:
         return 0
     sent = 0
     try:
-        with smtplib.SMTP(host, port, timeout=10) as smtp:
-            for mail in pending:
-                message = EmailMessage()
-                message["From"], message["To"] = sender, mail.recipient
-                message["Subject"] = mail.subject
-                message.set_content(mail.body)
-                mail.attempts += 1
-                try:
-                    smtp.send_message(message)
-                except smtplib.SMTPException as error:
-                    mail.last_error = str(error)[:500]
-                    continue
-                mail.sent_at = utcnow()
-                sent += 1
-    except (OSError, smtplib.SMTPException) as error:
+        smtp = smtplib.SMTP(host, port, timeout=10)
+    except OSError as error:  # SMTPException included
+        # Nobody's fault but the server's: no attempt is counted against the messages.
         log.warning("mail server unreachable: %s", error)
         for mail in pending:
-            if mail.sent_at is None:
-                mail.last_error = str(error)[:500]
+            mail.last_error = f"mail server unreachable: {error}"[:500]
+        return 0
+    try:
+        for mail in pending:
+            mail.attempts += 1
+            try:
+                smtp.send_message(_message(sender, mail))
+            except smtplib.SMTPServerDisconnected as error:
+                _lost(mail, error)
+                break
+            except smtplib.SMTPException as error:  # refused: this message only
+                _failed(mail, error)
+            except OSError as error:  # a socket error (SMTPException is an OSError too)
+                _lost(mail, error)
+                break
+            except Exception as error:  # noqa: BLE001 - any other bad message (header, encoding)
+                _failed(mail, error)
+            else:
+                mail.sent_at, mail.last_error = utcnow(), None
+                sent += 1
+                continue
+            # Only after a failed message: start the next one on a clean session.
+            try:
+                smtp.rset()  # a refused message may leave the session mid-transaction
+            except OSError:  # SMTPException included
+                break
+    finally:
+        try:
+            smtp.quit()
+        except OSError:
+            smtp.close()
     return sent
 
+
+def purge_sent_mail(session: Session, *, now: datetime) -> int:
+    """Delete mail sent more than SENT_MAIL_KEPT before `now`; unsent mail is kept."""
+    result = session.execute(delete(OutboxMail).where(
+        OutboxMail.sent_at.is_not(None), OutboxMail.sent_at < now - SENT_MAIL_KEPT))
+    return result.rowcount or 0
 
 
 def send_queued_now(database: Any, settings: Any) -> int:
     """After a commit, try to send the queued e-mail in its own transaction (no-op without
-    SMTP); what fails stays queued for the scheduler's next pass."""
+    SMTP); what fails stays queued for the scheduler's next pass, and the request that
+    committed never fails because of mail."""
     if not settings.smtp_host:
         return 0
-    with database.transaction() as session:
-        return deliver_pending(session, host=settings.smtp_host, port=settings.smtp_port,
-                               sender=settings.mail_from)
+    try:
+        with database.transaction() as session:
+            return deliver_pending(session, host=settings.smtp_host, port=settings.smtp_port,
+                                   sender=settings.mail_from)
+    except Exception:  # the caller's work is committed: mail waits for the scheduler
+        log.exception("sending queued e-mail after a commit failed")
+        return 0

@@ -520,7 +520,11 @@ def scheduler_command(once: bool, now_text: str | None, lock_timeout: float | No
 
 
 def init_app(app: Flask) -> None:
-    """Attach `jpa scheduler` to the application's commands (it starts nothing by itself)."""
+    """Attach `jpa scheduler` to the application's commands (it starts nothing by itself)
+    and register core's own housekeeping jobs."""
+    from core import mail_jobs  # it registers itself through this module
+
     registry(app)
+    mail_jobs.register(app)
     app.cli.add_command(scheduler_command)
 
