@@ -13,9 +13,9 @@ from flask_openapi3 import Info, OpenAPI
 from sqlalchemy import MetaData
 
 from core import api as api_shell
+from core import audit_anchor, web
 from core import cli as core_cli
 from core import scheduler as core_scheduler
-from core import web
 from core.db import Base, Database, close_request_session
 from core.identity.models import Role
 from core.identity.services import IdentityPolicy
@@ -88,6 +88,7 @@ def create_app(settings: Settings | None = None) -> OpenAPI:
     _register_domains(app)
     core_cli.register(app)
     core_scheduler.init_app(app)
+    audit_anchor.init_app(app)
     return app
 
 

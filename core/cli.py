@@ -15,7 +15,7 @@ from alembic.script import ScriptDirectory
 from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup, ScriptInfo
 
-from core import audit
+from core import audit, audit_anchor
 from core.errors import DomainError
 from core.identity import services
 
@@ -122,14 +122,54 @@ def audit_group() -> None:
 
 @audit_group.command("verify")
 def audit_verify() -> None:
-    """Check the hash chain; exit 1 naming the first altered or missing row."""
+    """Check the keyed chain against the anchor file; exit 1 naming the first bad row or
+    checkpoint, or when there is no checkpoint to rule out a deleted tail."""
     database = current_app.extensions["jpa.db"]
+    path = audit_anchor.anchor_path(current_app.extensions["jpa.settings"])
+    anchors = audit_anchor.read_anchors(path)
     with database.transaction(write=False) as session:
-        report = audit.verify_chain(session)
+        report = audit.verify_chain(session, anchors=anchors)
     if report.problem:
         click.echo(f"audit chain BROKEN: {report.problem} ({report.rows} rows read)", err=True)
         raise SystemExit(1)
-    click.echo(f"audit chain intact: {report.rows} rows")
+    legacy = (f"; {report.legacy_rows} hashed before the audit key (plain SHA-256)"
+              if report.legacy_rows else "")
+    if report.rows and not anchors:
+        where = (f"there is no anchor file at {path}" if anchors is None
+                 else f"the anchor file {path} holds no checkpoint")
+        click.echo(f"audit chain UNANCHORED: {report.rows} rows verify with the key{legacy}, "
+                   f"but {where}: a deleted tail cannot be ruled out. Restore the file (or "
+                   "set JPA_AUDIT_ANCHOR_PATH to its copy), or run `jpa audit anchor` to "
+                   "anchor the present head.", err=True)
+        raise SystemExit(1)
+    click.echo(f"audit chain intact: {report.rows} rows{legacy}")
+    if report.anchored_seq is not None:
+        newer = report.rows - report.anchored_seq
+        plural = "s" if report.anchors != 1 else ""
+        click.echo(f"anchored up to row {report.anchored_seq} ({report.anchors} checkpoint"
+                   f"{plural}); {newer} newer row{'s are' if newer != 1 else ' is'} covered by "
+                   "the key only until the next checkpoint")
+
+
+@audit_group.command("anchor")
+def audit_anchor_command() -> None:
+    """Checkpoint the chain's head in the anchor file and the log (after verifying the rows
+    since the previous checkpoint); exit 1 without writing if they do not verify."""
+    database = current_app.extensions["jpa.db"]
+    path = audit_anchor.anchor_path(current_app.extensions["jpa.settings"])
+    try:
+        with database.transaction(write=False) as session:
+            anchor = audit_anchor.anchor_head(session, path)
+            head = audit.chain_head(session)
+    except audit.AuditChainBroken as error:
+        click.echo(f"audit chain not anchored: {error}", err=True)
+        raise SystemExit(1) from error
+    if anchor is not None:
+        click.echo(f"anchored row {anchor.seq} in {path}")
+    elif head is None:
+        click.echo("the audit trail is empty: nothing to anchor")
+    else:
+        click.echo(f"row {head[0]} is anchored already in {path}")
 
 
 def register(app: Flask) -> None:

@@ -39,11 +39,15 @@ class Settings:
     argon2_parallelism: int = 4
     # "required": liaison officers and co-chairs must enrol in TOTP; "optional": each chooses.
     two_factor: str = "required"
+    # Keys the audit chain's HMACs and signs its anchors; kept apart from database backups.
+    audit_key: str = ""
+    # Signed checkpoints of the audit chain's head (None: `audit-anchors.jsonl` in the instance).
+    audit_anchor_path: Path | None = None
     testing: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        for name in ("secret_key", "blinding_key"):
+        for name in ("secret_key", "blinding_key", "audit_key"):
             if len(getattr(self, name).encode()) < MIN_SECRET_BYTES:
                 raise SettingsError(
                     f"JPA_{name.upper()} must be at least {MIN_SECRET_BYTES} bytes long"
@@ -117,6 +121,13 @@ def load_settings(environ: dict[str, str] | None = None, **overrides: Any) -> Se
         values["blinding_key"] = env.get("JPA_BLINDING_KEY") or _read_or_create_secret(
             instance_path / "blinding_key"
         )
+    if "audit_key" not in overrides:
+        values["audit_key"] = env.get("JPA_AUDIT_KEY") or _read_or_create_secret(
+            instance_path / "audit_key"
+        )
+    if "audit_anchor_path" not in overrides:
+        values["audit_anchor_path"] = Path(env.get("JPA_AUDIT_ANCHOR_PATH")
+                                           or instance_path / "audit-anchors.jsonl")
     known = {f.name for f in fields(Settings)}
     unknown = set(overrides) - known
     if unknown:

@@ -163,6 +163,7 @@ def test_demo_keeps_existing_users(runner, database, accounts):
 def test_audit_verify_on_an_intact_chain(runner, accounts):
     accounts.create("a.user", "analyst")
     accounts.create("b.user", "analyst")
+    assert runner.invoke(args=["audit", "anchor"]).exit_code == 0
     result = runner.invoke(args=["audit", "verify"])
     assert result.exit_code == 0, result.output
     assert "audit chain intact: 2 rows" in result.stdout

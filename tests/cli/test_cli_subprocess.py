@@ -51,6 +51,7 @@ def test_jpa_executable_lifecycle(jpa, instance):
     assert PASSWORD not in created
     assert _counts(instance.database_file)[0] == len(DEMO_USERS) + 1
 
+    assert "anchored row" in _ok(jpa("audit", "anchor"))
     intact = _ok(jpa("audit", "verify"))
     assert "audit chain intact" in intact
 
@@ -83,6 +84,10 @@ def test_jpa_executable_lifecycle(jpa, instance):
 
     assert "database at head" in _ok(jpa("db", "upgrade"))
     assert _counts(instance.database_file) == (0, 0)
+    # The old trail's checkpoints name rows the new database never had: starting afresh is
+    # the operator's decision, made by setting the old anchor file aside.
+    assert "rows 1 to" in jpa("audit", "verify").stderr
+    (instance.path / "audit-anchors.jsonl").rename(instance.path / "audit-anchors.old")
     assert "audit chain intact: 0 rows" in _ok(jpa("audit", "verify"))
     with closing(sqlite3.connect(instance.database_file)) as connection:
         triggers = {row[0] for row in connection.execute(

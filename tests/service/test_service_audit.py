@@ -158,13 +158,15 @@ def test_verify_names_a_row_whose_details_were_altered(database, without_append_
 
 
 def test_verify_names_a_row_rehashed_to_hide_an_edit(database, without_append_only_triggers):
-    """Recomputing the altered row's own hash breaks the link to the next row."""
+    """Recomputing the altered row's own hash, even with the audit key, breaks the link to the
+    next row."""
     _append(database, 4)
     with database.transaction() as session:
         row = session.get(AuditEvent, 2)
         assert row is not None
         row.action = "forged"
-        row.hash = audit._digest({name: getattr(row, name) for name in audit._COLUMNS})
+        row.hash = audit._digest({name: getattr(row, name) for name in audit._COLUMNS},
+                                 audit.audit_key(session))
     report = _verify(database)
     assert report.first_bad_seq == 3
     assert report.problem == "row 3 does not follow row 2"
