@@ -17,6 +17,9 @@ $(STAMP): pyproject.toml | $(BIN)/python
 install: $(STAMP)
 
 ## run: set up, migrate, seed the demo period, serve on http://127.0.0.1:5000 with the scheduler
+# The demo signs in with passwords alone: two-factor sign-in is optional here (each user may
+# turn it on), while a deployment requires it of NLOs and co-chairs by default.
+run: export JPA_TWO_FACTOR ?= optional
 run: install
 	$(BIN)/jpa db upgrade
 	$(BIN)/jpa demo

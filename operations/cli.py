@@ -26,6 +26,16 @@ def demo() -> None:
     click.echo(f"  {'username':<14} {'role':<16} state")
     for username, role, state in result.logins:
         click.echo(f"  {username:<14} {role:<16} {state or '-'}")
+    click.echo("")
+    if current_app.extensions["jpa.settings"].two_factor == "optional":
+        click.echo("Two-factor sign-in is optional in this demo (JPA_TWO_FACTOR=optional): "
+                   "each user may turn it on under Two-factor. Without that setting it is "
+                   "required: liaison officers and co-chairs set up an authenticator app at "
+                   "their first sign-in.")
+    else:
+        click.echo("Two-factor sign-in is required (JPA_TWO_FACTOR=required, the default): "
+                   "liaison officers and co-chairs set up an authenticator app at their first "
+                   "sign-in. Set JPA_TWO_FACTOR=optional to let each user choose.")
 
 
 def register(app: Flask) -> None:
