@@ -1,8 +1,12 @@
-"""Idempotency-Key: the same key and body again returns the first response, storing nothing."""
+"""Idempotency-Key: the same key and body again returns the first response, storing nothing.
+
+The request is remembered by an HMAC-SHA256 of the endpoint and body under a key derived from
+the server's secret (`secret_for`), so that no submitted value can be recovered from the table."""
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import zlib
 from dataclasses import dataclass
@@ -47,10 +51,18 @@ class Replay:
     body: Any
 
 
-def request_hash(endpoint: str, payload: Any) -> str:
-    """A stable hash of what was asked: the endpoint and the JSON body."""
+def request_hash(endpoint: str, payload: Any, *, secret: bytes) -> str:
+    """A stable digest of what was asked (the endpoint and the JSON body), keyed: a body may
+    hold clear target values, and a plain hash of a phone number is brute-forced from the
+    table in seconds, while an HMAC is not without the server's key."""
     material = json.dumps([endpoint, payload], sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(material.encode()).hexdigest()
+    return hmac.new(secret, material.encode(), hashlib.sha256).hexdigest()
+
+
+def secret_for(server_secret: str) -> bytes:
+    """The HMAC key of request digests, derived from the server's secret for this use only."""
+    return hmac.new(server_secret.encode(), b"jpa idempotency request digest",
+                    hashlib.sha256).digest()
 
 
 def check_key(key: str) -> str:
@@ -62,7 +74,7 @@ def check_key(key: str) -> str:
 
 
 def find_replay(session: Session, *, user_id: int, key: str, endpoint: str,
-                payload: Any) -> Replay | None:
+                payload: Any, secret: bytes) -> Replay | None:
     """The first response for this key; another body under the same key is refused."""
     if session.get_bind().dialect.name == "postgresql":
         # Simultaneous retries queue here; the later ones then read the first one's answer.
@@ -72,14 +84,16 @@ def find_replay(session: Session, *, user_id: int, key: str, endpoint: str,
     stored = session.get(IdempotentResponse, (user_id, key))
     if stored is None:
         return None
-    if stored.request_hash != request_hash(endpoint, payload):
+    if not hmac.compare_digest(stored.request_hash,
+                               request_hash(endpoint, payload, secret=secret)):
         raise ValidationFailed({"Idempotency-Key": "already used with a different request"})
     return Replay(stored.status, json.loads(stored.body))
 
 
 def remember(session: Session, *, user_id: int, key: str, endpoint: str, payload: Any,
-             status: int, body: Any) -> None:
+             status: int, body: Any, secret: bytes) -> None:
     """Store the first response under the key, in the same transaction as the write."""
     session.add(IdempotentResponse(user_id=user_id, key=key, endpoint=endpoint,
-                                   request_hash=request_hash(endpoint, payload), status=status,
+                                   request_hash=request_hash(endpoint, payload, secret=secret),
+                                   status=status,
                                    body=json.dumps(body, sort_keys=True)))

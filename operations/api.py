@@ -122,20 +122,24 @@ def _owner_view(session: Session, operation: Operation,
 
 @bp.post("/periods/<int:pid>/operations", responses={201: None, **ERROR_RESPONSES})
 def register_operation(path: PeriodPath, body: OperationCreate) -> tuple[Response, int]:
-    """Register an operation (NLO); the conflicts found come back in the body."""
+    """Register an operation (NLO); the conflicts found come back in the body;
+    `Idempotency-Key` honoured (a retry replays the first answer and registers nothing)."""
     actor = current_api_principal()
     # Resolved and blinded before the write transaction: it queues on the period's lock.
     prepared = services.prepare_registration(actor=actor, period_id=path.pid,
                                              registration=_registration(body),
                                              blinding_key=_blinding_key())
-    with transaction() as session:
+
+    def handler(session: Session) -> tuple[dict[str, Any], int]:
         operation, outcome = services.record_registration(session, actor=actor,
                                                           prepared=prepared,
                                                           base_url=_base_url())
         # A new operation's conflicts are exactly those its check found.
-        payload = _owner_view(session, operation, outcome)
+        return _owner_view(session, operation, outcome), 201
+
+    answer = _idempotent(f"register:{path.pid}", handler)
     _after_commit_mail()
-    return json_response(payload, 201)
+    return answer
 
 
 @bp.get("/periods/<int:pid>/operations", responses={200: None, **ERROR_RESPONSES})
@@ -241,16 +245,17 @@ def _idempotent(endpoint: str, handler: Callable[[Session], tuple[dict[str, Any]
     raw_key = request.headers.get("Idempotency-Key")
     key = idempotency.check_key(raw_key) if raw_key is not None else None
     payload = request.get_json(silent=True)
+    secret = idempotency.secret_for(current_app.extensions["jpa.settings"].secret_key)
     with transaction() as session:
         if key:
             replay = idempotency.find_replay(session, user_id=actor.id, key=key,
-                                             endpoint=endpoint, payload=payload)
+                                             endpoint=endpoint, payload=payload, secret=secret)
             if replay is not None:
                 return json_response(replay.body, replay.status)
         body, status = handler(session)
         if key:
             idempotency.remember(session, user_id=actor.id, key=key, endpoint=endpoint,
-                                 payload=payload, status=status, body=body)
+                                 payload=payload, status=status, body=body, secret=secret)
     return json_response(body, status)
 
 
