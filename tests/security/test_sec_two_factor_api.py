@@ -206,3 +206,9 @@ def test_enrolment_codes_are_checked(app, nlo):
             twofactor.confirm_enrolment(session, policy=policy, user=user, code=wrong)
     assert set(caught.value.fields) == {"code"}
     assert _rows(app, TwoFactor)[0].confirmed_at is None
+
+
+def test_the_openapi_document_shows_the_code_and_the_reset(client):
+    document = client.get("/api/v1/openapi.json").json
+    assert "post" in document["paths"]["/api/v1/users/{uid}/two-factor/reset"]
+    assert "code" in document["components"]["schemas"]["TokenRequest"]["properties"]
