@@ -261,7 +261,7 @@ def seed(url: str, instance: Path) -> Setup:
     settings = load_settings({"JPA_DATABASE_URL": url}, instance_path=instance,
                              secret_key=SECRET, blinding_key=BLINDING, argon2_time_cost=1,
                              argon2_memory_kib=1024, argon2_parallelism=1, testing=True,
-                             base_url="http://bench.example")
+                             base_url="http://bench.example", two_factor="optional")
     app = create_app(settings)
     database = app.extensions["jpa.db"]
     policy = app.extensions["jpa.identity"]
@@ -517,7 +517,8 @@ def run_http(backend: str, requests: int, threads: int) -> dict[str, Any]:
         bodies = [workload.body(index) for index in range(requests)]
         path = f"/api/v1/periods/{pid}/operations"
         env = {"JPA_DATABASE_URL": url, "JPA_INSTANCE_PATH": str(directory / "instance"),
-               "JPA_SECRET_KEY": SECRET, "JPA_BLINDING_KEY": BLINDING}
+               "JPA_SECRET_KEY": SECRET, "JPA_BLINDING_KEY": BLINDING,
+               "JPA_TWO_FACTOR": "optional"}  # the NLOs sign in with a password only
         with gunicorn("app:app", cwd=PROJECT_DIR, env=env, directory=directory) as port:
             tokens = {}
             for state in STATES:

@@ -86,7 +86,7 @@ def _seed(database_url: str, instance: Path) -> Seeded:
     settings = load_settings(
         {"JPA_DATABASE_URL": database_url}, instance_path=instance, secret_key=SECRET,
         blinding_key=BLINDING, argon2_time_cost=1, argon2_memory_kib=1024,
-        argon2_parallelism=1, testing=True)
+        argon2_parallelism=1, testing=True, two_factor="optional")
     app = create_app(settings)
     database = app.extensions["jpa.db"]
     policy = app.extensions["jpa.identity"]
@@ -208,6 +208,7 @@ def _gunicorn(database_url: str, directory: Path) -> Iterator[tuple[int, subproc
         "JPA_SECRET_KEY": SECRET,
         "JPA_BLINDING_KEY": BLINDING,
         "JPA_BASE_URL": f"http://127.0.0.1:{port}",
+        "JPA_TWO_FACTOR": "optional",  # the NLOs sign in with a password only
     }
     arguments = [sys.executable, "-m", "gunicorn", "--config", str(config),
                  "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS),
