@@ -39,8 +39,8 @@ from operations.schemas import (
     StateList,
     operation_full,
     operation_summary,
+    registration_of,
 )
-from operations.services import ContactData, LocationData, Registration, TargetData
 
 bp = make_api_blueprint("operations_api", __name__, tag="periods")
 
@@ -80,21 +80,6 @@ def list_states() -> tuple[Response, int]:
     return json_response({"states": sorted(states, key=lambda s: s["code"])})
 
 
-def _registration(body: OperationCreate | OperationPatch) -> Registration:
-    return Registration(
-        title=body.title, type=body.type, lead_agency=body.lead_agency,
-        starts_at=body.starts_at, ends_at=body.ends_at,
-        locations=None if body.locations is None else [
-            LocationData(name=loc.name, lat=loc.lat, lon=loc.lon, radius_m=loc.radius_m,
-                         site=loc.site) for loc in body.locations],
-        targets=None if body.targets is None else [
-            TargetData(kind=t.kind, value=t.value, label=t.label, dob=t.dob)
-            for t in body.targets],
-        contact=None if body.contact is None else ContactData(
-            name=body.contact.name, email=body.contact.email, phone=body.contact.phone),
-    )
-
-
 def _blinding_key() -> bytes:
     return current_app.extensions["jpa.settings"].blinding_key.encode()
 
@@ -127,7 +112,7 @@ def register_operation(path: PeriodPath, body: OperationCreate) -> tuple[Respons
     actor = current_api_principal()
     # Resolved and blinded before the write transaction: it queues on the period's lock.
     prepared = services.prepare_registration(actor=actor, period_id=path.pid,
-                                             registration=_registration(body),
+                                             registration=registration_of(body),
                                              blinding_key=_blinding_key())
 
     def handler(session: Session) -> tuple[dict[str, Any], int]:
@@ -173,7 +158,7 @@ def update_operation(path: OperationPath, body: OperationPatch) -> tuple[Respons
     actor = current_api_principal()
     with transaction() as session:
         operation, _ = services.update_operation(
-            session, actor=actor, op_id=path.oid, registration=_registration(body),
+            session, actor=actor, op_id=path.oid, registration=registration_of(body),
             blinding_key=_blinding_key(), base_url=_base_url())
         payload = _owner_view(session, operation)
     _after_commit_mail()

@@ -14,7 +14,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, Optional
 
 
 class PeriodCreateForm(FlaskForm):
@@ -65,12 +65,14 @@ RESOLUTION_CHOICES = [SelectChoice(value, label) for value, label in (
 class SiteRow(Form):
     """One site: an airport code, or a name with coordinates."""
 
-    airport = StringField("Airport (IATA code)", validators=[Optional(), Length(min=3, max=3)],
+    # Only parsing here (Optional: an empty number is None); the rules are the API's
+    # (operations.schemas), applied by operations.operation_form.
+    airport = StringField("Airport (IATA code)",
                           render_kw={"autocapitalize": "characters", "size": 4})
-    name = StringField("Site name", validators=[Optional(), Length(max=200)])
-    lat = FloatField("Latitude", validators=[Optional(), NumberRange(-90, 90)])
-    lon = FloatField("Longitude", validators=[Optional(), NumberRange(-180, 180)])
-    radius_m = FloatField("Radius (metres)", validators=[Optional(), NumberRange(10, 50_000)],
+    name = StringField("Site name")
+    lat = FloatField("Latitude", validators=[Optional()])
+    lon = FloatField("Longitude", validators=[Optional()])
+    radius_m = FloatField("Radius (metres)", validators=[Optional()],
                           render_kw={"placeholder": "500"})
 
     def is_blank(self) -> bool:
@@ -84,12 +86,9 @@ class TargetRow(Form):
 
     # Blank rows post no kind at all; the view checks filled rows itself.
     kind = SelectField("Kind", choices=TARGET_KIND_CHOICES, validate_choice=False)
-    value = StringField("Value", validators=[Optional(), Length(max=500)],
-                        render_kw={"autocomplete": "off"})
-    label = StringField("Your label", validators=[Optional(), Length(max=200)],
-                        render_kw={"placeholder": "e.g. Subject A"})
-    dob = StringField("Date of birth (persons)", validators=[Optional(), Length(max=10)],
-                      render_kw={"placeholder": "YYYY-MM-DD"})
+    value = StringField("Value", render_kw={"autocomplete": "off"})
+    label = StringField("Your label", render_kw={"placeholder": "e.g. Subject A"})
+    dob = StringField("Date of birth (persons)", render_kw={"placeholder": "YYYY-MM-DD"})
 
     def is_blank(self) -> bool:
         """Whether the row was left empty."""
@@ -97,23 +96,24 @@ class TargetRow(Form):
 
 
 class OperationForm(FlaskForm):
-    """Register or edit an operation."""
+    """Register or edit an operation: the fields are parsed here and validated by the API's
+    request model (operations.operation_form), so that the page and the API accept the same."""
 
-    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
-    type = SelectField("Type", choices=OPERATION_TYPE_CHOICES)
-    lead_agency = StringField("Lead agency", validators=[DataRequired(), Length(max=200)])
+    title = StringField("Title")
+    # validate_choice off: an unknown type is the request model's to refuse, beside the field.
+    type = SelectField("Type", choices=OPERATION_TYPE_CHOICES, validate_choice=False)
+    lead_agency = StringField("Lead agency")
     starts_at = DateTimeLocalField("Starts", format="%Y-%m-%dT%H:%M",
                                    validators=[DataRequired(message="give a date and time")])
     ends_at = DateTimeLocalField("Ends", format="%Y-%m-%dT%H:%M",
                                  validators=[DataRequired(message="give a date and time")])
-    time_zone = StringField("Time zone of these times", validators=[DataRequired()],
-                            render_kw={"list": "time-zones"})
+    time_zone = StringField("Time zone of these times", render_kw={"list": "time-zones"})
     sites = FieldList(FormField(SiteRow), min_entries=3, max_entries=50)
     targets = FieldList(FormField(TargetRow), min_entries=5, max_entries=200)
-    contact_name = StringField("Contact officer", validators=[Optional(), Length(max=200)],
+    contact_name = StringField("Contact officer",
                                description="Leave empty to be the contact yourself")
-    contact_email = StringField("Contact e-mail", validators=[Optional(), Length(max=254)])
-    contact_phone = StringField("Contact phone", validators=[Optional(), Length(max=40)])
+    contact_email = StringField("Contact e-mail")
+    contact_phone = StringField("Contact phone")
 
 
 class ResolveForm(FlaskForm):

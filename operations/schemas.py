@@ -19,6 +19,7 @@ from pydantic_core import PydanticCustomError
 from core.schemas import RequestModel
 from operations.models import Operation, Period
 from operations.phase import Phase
+from operations.services import ContactData, LocationData, Registration, TargetData
 
 StateCode = Annotated[str, StringConstraints(min_length=3, max_length=3),
                      Field(description="ISO 3166-1 alpha-3, e.g. NZL")]
@@ -151,6 +152,22 @@ class OperationPatch(RequestModel):
     locations: list[LocationIn] | None = Field(default=None, min_length=1, max_length=50)
     targets: list[TargetIn] | None = Field(default=None, max_length=200)
     contact: ContactIn | None = None
+
+
+def registration_of(body: OperationCreate | OperationPatch) -> Registration:
+    """The service input of a validated registration (from the API or the pages)."""
+    return Registration(
+        title=body.title, type=body.type, lead_agency=body.lead_agency,
+        starts_at=body.starts_at, ends_at=body.ends_at,
+        locations=None if body.locations is None else [
+            LocationData(name=loc.name, lat=loc.lat, lon=loc.lon, radius_m=loc.radius_m,
+                         site=loc.site) for loc in body.locations],
+        targets=None if body.targets is None else [
+            TargetData(kind=t.kind, value=t.value, label=t.label, dob=t.dob)
+            for t in body.targets],
+        contact=None if body.contact is None else ContactData(
+            name=body.contact.name, email=body.contact.email, phone=body.contact.phone),
+    )
 
 
 class OperationPath(BaseModel):

@@ -23,10 +23,10 @@ from core.identity.models import Role
 from core.settings import Settings
 from core.states import all_states, check_time_zone, known_time_zones
 from core.web import current_principal, login_manager, role_required
-from operations import reporting, services
+from operations import operation_form, reporting, services
 from operations.charts import bar_chart
 from operations.forms import OperationForm, PeriodCreateForm, ResolveForm, split_codes
-from operations.services import ContactData, LocationData, Registration, TargetData
+from operations.services import Registration
 
 bp = Blueprint("operations", __name__, template_folder="templates")
 
@@ -116,106 +116,18 @@ def _settings() -> Settings:
     return current_app.extensions["jpa.settings"]
 
 
-def _registration_from(form: OperationForm, *, editing: bool) -> tuple[
-        Registration, dict[int, int], dict[int, int]]:
-    """The service input from the form; maps service indexes back to form rows."""
-    zone = check_time_zone(form.time_zone.data or "UTC")
-    site_rows = {}
-    locations = []
-    for row_index, row in enumerate(form.sites.entries):
-        if row.form.is_blank():
-            continue
-        site_rows[len(locations)] = row_index
-        data = row.form
-        locations.append(LocationData(
-            name=data.name.data or None, lat=data.lat.data, lon=data.lon.data,
-            radius_m=data.radius_m.data, site=(data.airport.data or "").strip().upper() or None))
-    target_rows = {}
-    targets = []
-    for row_index, row in enumerate(form.targets.entries):
-        if row.form.is_blank():
-            continue
-        target_rows[len(targets)] = row_index
-        data = row.form
-        targets.append(TargetData(kind=data.kind.data or "", value=data.value.data or "",
-                                  label=data.label.data or "", dob=data.dob.data or None))
-    contact = None
-    if form.contact_name.data:
-        contact = ContactData(form.contact_name.data, form.contact_email.data or None,
-                              form.contact_phone.data or None)
-    registration = Registration(
-        title=form.title.data, type=form.type.data, lead_agency=form.lead_agency.data,
-        starts_at=form.starts_at.data.replace(tzinfo=zone),
-        ends_at=form.ends_at.data.replace(tzinfo=zone),
-        locations=locations,
-        targets=None if editing and not targets else targets, contact=contact)
-    return registration, site_rows, target_rows
-
-
-def _row_problems(form: OperationForm, site_rows: dict[int, int],
-                  target_rows: dict[int, int]) -> dict[str, str]:
-    """Check rows the service cannot see as rows: half-filled targets and sites."""
-    problems: dict[str, str] = {}
-    for index, row_index in target_rows.items():
-        row = form.targets.entries[row_index].form
-        if not row.kind.data:
-            problems[f"targets[{index}].kind"] = "choose a kind"
-        if not row.value.data:
-            problems[f"targets[{index}].value"] = "give the value (it is never stored)"
-        if not row.label.data:
-            problems[f"targets[{index}].label"] = "give your own label for it"
-    for index, row_index in site_rows.items():
-        row = form.sites.entries[row_index].form
-        if not row.airport.data and (row.lat.data is None or row.lon.data is None):
-            problems[f"locations[{index}]"] = "give an airport code, or latitude and longitude"
-        elif not row.airport.data and not row.name.data:
-            problems[f"locations[{index}].name"] = "name the site"
-    if not site_rows:
-        problems["locations"] = "add at least one site"
-    return problems
-
-
-def _show_errors(form: OperationForm, fields: dict[str, str], site_rows: dict[int, int],
-                 target_rows: dict[int, int]) -> None:
-    """Put each service error beside its field (targets[2].value -> that row's value)."""
-    for path, message in fields.items():
-        head, _, attribute = path.partition(".")
-        if head.startswith("targets[") and head[8:-1].isdigit():
-            row = form.targets.entries[target_rows.get(int(head[8:-1]), 0)].form
-            field = getattr(row, attribute or "value", row.value)
-        elif head.startswith("locations[") and head[10:-1].isdigit():
-            row = form.sites.entries[site_rows.get(int(head[10:-1]), 0)].form
-            field = getattr(row, {"site": "airport"}.get(attribute, attribute or "airport"),
-                            row.airport)
-        elif head == "locations":
-            field = form.sites.entries[0].form.airport
-        elif head == "contact":
-            field = form.contact_name
-        else:
-            field = getattr(form, head, None)
-        if field is not None:
-            field.errors = [*list(field.errors), message]
-        else:
-            flash(f"{path}: {message}", "error")
-
-
 def _save_from_form(form: OperationForm,
                     save: Callable[[Registration], Callable[[Session], tuple[int, int]]], *,
                     editing: bool) -> tuple[int, int] | None:
-    """Check the rows, let `save` prepare the registration (outside any transaction) and run
-    the writer it returns in one transaction, then send the mail it queued; on any problem,
-    put the errors beside their fields and return None."""
-    registration, site_rows, target_rows = _registration_from(form, editing=editing)
-    problems = _row_problems(form, site_rows, target_rows)
-    if problems:
-        _show_errors(form, problems, site_rows, target_rows)
-        return None
+    """Read the form through the API's request model, let `save` prepare the registration
+    (outside any transaction) and run the writer it returns in one transaction, then send the
+    mail it queued; on any problem, put the errors beside their fields and return None."""
     try:
-        write = save(registration)
+        write = save(operation_form.read_form(form, editing=editing))
         with transaction() as db:
             result = write(db)
     except ValidationFailed as error:
-        _show_errors(form, error.fields, site_rows, target_rows)
+        operation_form.show_errors(form, error.fields)
         return None
     _send_mail_now()
     return result
@@ -225,6 +137,7 @@ def _operation_page(form: OperationForm, **context: object) -> tuple[str, int]:
     status = 422 if form.errors or any(
         f.errors for row in [*form.sites.entries, *form.targets.entries] for f in row.form
     ) else 200
+    operation_form.forget_target_values(form)
     return render_template("operations/operation_form.html", form=form,
                            zones=sorted(known_time_zones()), **context), status
 
