@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     Float,
@@ -218,7 +219,8 @@ class StateSum(Base):
     state: Mapped[str] = mapped_column(String(3), primary_key=True)
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     category: Mapped[str] = mapped_column(String(32), primary_key=True)
-    value: Mapped[int] = mapped_column(Integer, default=0)
+    # 64-bit, as every running sum: 32 bits overflowed on PostgreSQL (defect 6).
+    value: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 class DaySum(Base):
@@ -230,4 +232,5 @@ class DaySum(Base):
                                            primary_key=True)
     date: Mapped[date] = mapped_column(Date, primary_key=True)
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
-    value: Mapped[int] = mapped_column(Integer, default=0)
+    # The states' sums together: up to (number of states) x MAX_STATE_TOTAL, past 2**31.
+    value: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -34,7 +34,12 @@ from operations.models import (
 )
 from operations.services import get_period
 
+# Bounds of what one state can report (defect 6): a figure of a day, and the state's total of
+# one indicator over the period (all categories). With at most 250 states, a day's or the
+# region's sum stays below 2.5e11: far inside the 64-bit columns and exact in JSON readers
+# that hold numbers as doubles (2**53).
 MAX_VALUE = 1_000_000
+MAX_STATE_TOTAL = 1_000_000_000
 KEY_PATTERN = re.compile(r"[a-z][a-z0-9_]{0,63}")
 CATEGORY_PATTERN = re.compile(r"[a-z][a-z0-9_]{0,31}")
 UNITS = ("persons", "cases", "items", "activities")
@@ -219,6 +224,27 @@ def _store_values(session: Session, report: Report, old: ValueMap, new: ValueMap
                 for key, d in sorted(per_day.items()) if d]
     _upsert_add(session, StateSum, state_rows, ["period_id", "state", "key", "category"])
     _upsert_add(session, DaySum, day_rows, ["period_id", "date", "key"])
+    _check_state_totals(session, report, [key for key, d in per_day.items() if d > 0])
+
+
+def _check_state_totals(session: Session, report: Report, raised: list[str]) -> None:
+    """Refuse a change that takes the state's total of an indicator past MAX_STATE_TOTAL.
+
+    Checked after the upsert, in the same transaction: the upsert holds the rows' locks, so
+    simultaneous reports of one state are counted together; the caller's rollback undoes it."""
+    if not raised:
+        return
+    over = session.execute(
+        select(StateSum.key, func.sum(StateSum.value))
+        .where(StateSum.period_id == report.period_id, StateSum.state == report.state,
+               StateSum.key.in_(raised))
+        .group_by(StateSum.key)
+        .having(func.sum(StateSum.value) > MAX_STATE_TOTAL)).all()
+    if over:
+        raise ValidationFailed({
+            f"values.{key}": (f"{report.state}'s total of this indicator for the period would "
+                              f"be {int(total):,}, above the limit of {MAX_STATE_TOTAL:,}")
+            for key, total in sorted(over)})
 
 
 def _participating_period(session: Session, actor: Principal, period_id: int) -> Period:
