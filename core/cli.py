@@ -15,9 +15,9 @@ from alembic.script import ScriptDirectory
 from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup, ScriptInfo
 
-from core import audit, audit_anchor
+from core import audit, audit_anchor, notify
 from core.errors import DomainError
-from core.identity import services
+from core.identity import accounts, invitations, services
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -85,23 +85,40 @@ def users_group() -> None:
 def users_create(username: str, role: str, state: str | None, email: str | None,
                  full_name: str, phone: str | None, time_zone: str | None,
                  password_stdin: bool) -> None:
-    """Create a user (the way to make the first administrator)."""
+    """Create a user: with --password-stdin the password is read from standard input (the
+    first administrator, scripts); else with --email the user is invited (a single-use link,
+    72 hours, is mailed); else the password is prompted for on the terminal."""
+    invite = not password_stdin and bool(email)
+    password: str | None = None
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
-    else:
+    elif not invite:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     database = current_app.extensions["jpa.db"]
+    settings = current_app.extensions["jpa.settings"]
+    policy = current_app.extensions["jpa.identity"]
+    fields = {"username": username, "role": role, "state": state, "full_name": full_name,
+              "email": email, "phone": phone, "time_zone": time_zone}
     try:
         with database.transaction() as session:
-            user = services.create_user(
-                session, actor=None, policy=current_app.extensions["jpa.identity"],
-                username=username, password=password, role=role, state=state,
-                full_name=full_name, email=email, phone=phone, time_zone=time_zone)
+            if invite:
+                user, _ = invitations.invite_user(session, actor=None, policy=policy,
+                                                  base_url=settings.base_url, **fields)
+            else:
+                user = services.create_user(session, actor=None, policy=policy,
+                                            password=password, **fields)
+                accounts.announce_created(session, user=user, actor=None)
     except DomainError as error:
         for name, message in (error.fields or {"": error.message}).items():
             click.echo(f"error: {name + ': ' if name else ''}{message}", err=True)
         raise SystemExit(2) from error
+    notify.send_queued_now(database, settings)
     click.echo(f"created user {user.username} ({user.role}) with id {user.id}")
+    if invite:
+        where = "" if settings.smtp_host else \
+            " (no JPA_SMTP_HOST: it waits in the outbox until a mail server is set)"
+        click.echo(f"invitation mailed to {user.email}{where}; the link works once, for "
+                   f"72 hours")
 
 
 @click.command("serve")

@@ -62,3 +62,11 @@ class ValidationFailed(DomainError):
     def __init__(self, fields: dict[str, str], message: str | None = None) -> None:
         summary = message or "; ".join(f"{name}: {text}" for name, text in fields.items())
         super().__init__(summary, fields=fields)
+
+
+class LinkInvalid(NotFound):
+    """A single-use link that is unknown, used, replaced or expired: all answer alike."""
+
+    def __init__(self) -> None:
+        DomainError.__init__(self, "This link is invalid or has expired - ask your "
+                                   "administrator for a new one.")

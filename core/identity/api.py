@@ -5,17 +5,19 @@ from __future__ import annotations
 from flask import Response, current_app
 from sqlalchemy.orm import Session
 
-from core import audit
+from core import audit, notify
 from core.api import current_api_principal, json_response, make_api_blueprint, public
 from core.db import transaction
 from core.errors import Unauthenticated, ValidationFailed
-from core.identity import services, twofactor
+from core.identity import accounts, invitations, services, twofactor
 from core.identity.models import User
 from core.identity.schemas import (
+    Activation,
     Me,
     PasswordChange,
     TokenRequest,
     TokenResponse,
+    UserChange,
     UserCreate,
     UserList,
     UserOut,
@@ -106,14 +108,64 @@ def change_password(body: PasswordChange) -> tuple[Response, int]:
     return Response(status=204), 204
 
 
+def _base_url() -> str:
+    return current_app.extensions["jpa.settings"].base_url
+
+
+def _send_mail_now() -> None:
+    notify.send_queued_now(current_app.extensions["jpa.db"],
+                           current_app.extensions["jpa.settings"])
+
+
 @bp.post("/users", responses={201: UserOut, **ERROR_RESPONSES})
 def create_user(body: UserCreate) -> tuple[Response, int]:
-    """Create an account (administrator)."""
+    """Invite a new account (administrator): its user gets a single-use link by e-mail, valid
+    72 hours, to set the password; a `password` field is refused."""
     with transaction() as session:
-        user = services.create_user(session, actor=current_api_principal(), policy=_policy(),
-                                    **body.model_dump())
-        payload = UserOut.of(user).model_dump(mode="json")
+        user, invitation = invitations.invite_user(
+            session, actor=current_api_principal(), policy=_policy(), base_url=_base_url(),
+            **body.model_dump())
+        payload = UserOut.of(user, invitation.expires_at).model_dump(mode="json")
+    _send_mail_now()
     return json_response(payload, 201)
+
+
+@bp.post("/users/<int:uid>/invitation", responses={200: UserOut, **ERROR_RESPONSES})
+def resend_invitation(path: UserPath) -> tuple[Response, int]:
+    """Mail a new activation link to an account not yet activated; the old link stops working
+    (administrator)."""
+    with transaction() as session:
+        user, invitation = invitations.resend_invitation(
+            session, actor=current_api_principal(), base_url=_base_url(), user_id=path.uid)
+        payload = UserOut.of(user, invitation.expires_at).model_dump(mode="json")
+    _send_mail_now()
+    return json_response(payload)
+
+
+@bp.patch("/users/<int:uid>", responses={200: UserOut, **ERROR_RESPONSES})
+def change_user(path: UserPath, body: UserChange) -> tuple[Response, int]:
+    """Change an account (administrator); a change of role or state ends its sessions and
+    tokens and is told to the states concerned and the co-chairs."""
+    with transaction() as session:
+        user = accounts.update_user(session, actor=current_api_principal(), user_id=path.uid,
+                                    changes=body.changes())
+        expiry = invitations.pending_expiries(session, [user.id]).get(user.id)
+        payload = UserOut.of(user, expiry).model_dump(mode="json")
+    _send_mail_now()
+    return json_response(payload)
+
+
+@bp.post("/auth/activate", security=[], responses={204: None, **ERROR_RESPONSES})
+def activate(body: Activation) -> tuple[Response, int]:
+    """Set the password of an invited account from its activation link's token (public);
+    an unknown, used, replaced or expired token is a 404."""
+    with transaction() as session:
+        invitations.activate(session, policy=_policy(), token=body.token,
+                             password=body.password)
+    return Response(status=204), 204
+
+
+public("identity_api.activate")
 
 
 @bp.get("/users", responses={200: UserList, **ERROR_RESPONSES})
@@ -121,7 +173,9 @@ def list_users() -> tuple[Response, int]:
     """Every account (administrator)."""
     with transaction(write=False) as session:
         users = services.list_users(session, actor=current_api_principal())
-        payload = UserList(users=[UserOut.of(u) for u in users]).model_dump(mode="json")
+        expiries = invitations.pending_expiries(session, [u.id for u in users if u.invited])
+        payload = UserList(users=[UserOut.of(u, expiries.get(u.id)) for u in users]) \
+            .model_dump(mode="json")
     return json_response(payload)
 
 
@@ -130,7 +184,8 @@ def get_user(path: UserPath) -> tuple[Response, int]:
     """One account (administrator)."""
     with transaction(write=False) as session:
         user = services.get_user(session, actor=current_api_principal(), user_id=path.uid)
-        payload = UserOut.of(user).model_dump(mode="json")
+        expiry = invitations.pending_expiries(session, [user.id]).get(user.id)
+        payload = UserOut.of(user, expiry).model_dump(mode="json")
     return json_response(payload)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from core.identity.models import Role
 
@@ -37,7 +37,9 @@ class UserCreateForm(FlaskForm):
     username = StringField("Username", validators=[DataRequired(), Length(min=3, max=150)],
                            description="Letters, digits and . _ @ -")
     full_name = StringField("Full name", validators=[Optional(), Length(max=200)])
-    email = EmailField("E-mail", validators=[Optional(), Length(max=254)])
+    email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)],
+                       description="The activation link is sent here; it works once, for "
+                                   "72 hours")
     phone = StringField("Phone", validators=[Optional(), Length(max=40)],
                         description="International format, e.g. +64 4 123 4567")
     role = SelectField("Role", choices=[SelectChoice(r.value, r.label) for r in Role])
@@ -49,9 +51,39 @@ class UserCreateForm(FlaskForm):
                             description="IANA name, e.g. Pacific/Auckland; "
                                         "defaults to the state's zone",
                             render_kw={"list": "time-zones"})
-    password = PasswordField("Initial password", validators=[DataRequired()],
-                             description="12 to 128 characters, not containing the username",
-                             render_kw={"autocomplete": "new-password"})
+    # No password field: the user sets it from the invitation mailed to `email`.
+
+
+class UserEditForm(FlaskForm):
+    """Change an account; a change of role or state ends its sessions and is announced."""
+
+    full_name = StringField("Full name", validators=[Optional(), Length(max=200)])
+    email = EmailField("E-mail", validators=[Optional(), Length(max=254)])
+    phone = StringField("Phone", validators=[Optional(), Length(max=40)],
+                        description="International format, e.g. +64 4 123 4567")
+    role = SelectField("Role", choices=[SelectChoice(r.value, r.label) for r in Role])
+    state = StringField("State", validators=[Optional(), Length(min=3, max=3)],
+                        description="ISO 3166-1 alpha-3 code; required for co-chairs and "
+                                    "national liaison officers",
+                        render_kw={"list": "state-codes", "autocapitalize": "characters"})
+    time_zone = StringField("Time zone", validators=[DataRequired(), Length(max=64)],
+                            description="IANA name, e.g. Pacific/Auckland",
+                            render_kw={"list": "time-zones"})
+
+
+class ActivationForm(FlaskForm):
+    """The invited user chooses a password (typed twice, used exactly as typed)."""
+
+    password = PasswordField(
+        "New password", validators=[DataRequired(), Length(max=1024)],
+        description="12 to 128 characters; a passphrase of several words works well. "
+                    "It must not contain your username.",
+        render_kw={"autocomplete": "new-password", "autofocus": True})
+    confirm = PasswordField(
+        "Repeat the password",
+        validators=[DataRequired(), EqualTo("password", message="the two passwords do not "
+                                                                "match")],
+        render_kw={"autocomplete": "new-password"})
 
 
 class ConfirmForm(FlaskForm):

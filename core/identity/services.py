@@ -120,7 +120,7 @@ def create_user(
     actor: Principal | None,
     policy: IdentityPolicy,
     username: str,
-    password: str,
+    password: str | None = None,
     role: str,
     state: str | None = None,
     full_name: str = "",
@@ -128,10 +128,18 @@ def create_user(
     phone: str | None = None,
     time_zone: str | None = None,
 ) -> User:
-    """Create an account; `actor` None means the command line (trusted operator)."""
+    """Create an account; `actor` None means the command line (trusted operator).
+
+    Only the command line may set a password. Without one the account is `invited`: its hash
+    is of a random secret, so it cannot log in until the user activates it (invitations)."""
     if actor is not None:
         require_role(actor, Role.ADMIN)
     problems: dict[str, str] = {}
+    if password is not None and actor is not None:
+        problems["password"] = ("an administrator does not set passwords: the user "  # noqa: S105
+                                "sets one from the invitation")
+    if password is None and not email:
+        problems["email"] = "required: the invitation is sent to it"
     if not USERNAME_PATTERN.match(username or ""):
         problems["username"] = "use 3 to 150 letters, digits or . _ @ -"
     try:
@@ -152,10 +160,11 @@ def create_user(
             check_time_zone(time_zone)
         except ValidationFailed as error:
             problems.update(error.fields)
-    try:
-        check_password_policy(password, username)
-    except ValidationFailed as error:
-        problems.update(error.fields)
+    if password is not None and actor is None:
+        try:
+            check_password_policy(password, username)
+        except ValidationFailed as error:
+            problems.update(error.fields)
     if problems:
         raise ValidationFailed(problems)
     if session.scalar(select(User.id).where(User.username == username)) is not None:
@@ -168,7 +177,9 @@ def create_user(
         role=str(role_value),
         state=state or None,
         time_zone=time_zone or default_zone,
-        password_hash=policy.hasher.hash(password),
+        password_hash=policy.hasher.hash(secrets.token_urlsafe(32) if password is None
+                                         else password),
+        invited=password is None,
     )
     session.add(user)
     try:
@@ -179,7 +190,7 @@ def create_user(
             from error
     audit.record(session, actor=actor, actor_username=None if actor else "cli",
                  action="user.created", object_type="user", object_id=user.id,
-                 details={"role": user.role, "state": user.state})
+                 details={"role": user.role, "state": user.state, "invited": user.invited})
     return user
 
 

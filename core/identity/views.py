@@ -15,13 +15,24 @@ from flask import (
     url_for,
 )
 from flask_login import login_user, logout_user
+from pydantic import ValidationError
 from werkzeug.wrappers import Response
 
+from core import notify
+from core.api import field_path
 from core.db import transaction
-from core.errors import DomainError, ValidationFailed
-from core.identity import services, twofactor, twofactor_views
-from core.identity.forms import ConfirmForm, LoginForm, PasswordChangeForm, UserCreateForm
+from core.errors import DomainError, LinkInvalid, ValidationFailed
+from core.identity import accounts, invitations, services, twofactor, twofactor_views
+from core.identity.forms import (
+    ActivationForm,
+    ConfirmForm,
+    LoginForm,
+    PasswordChangeForm,
+    UserCreateForm,
+    UserEditForm,
+)
 from core.identity.models import Role
+from core.identity.schemas import UserChange, UserCreate
 from core.states import all_states, known_time_zones
 from core.web import current_principal, role_required
 
@@ -124,33 +135,133 @@ def change_password() -> str | Response:
     return render_template("core/password.html", form=form), status  # type: ignore[return-value]
 
 
+def _send_mail_now() -> None:
+    notify.send_queued_now(current_app.extensions["jpa.db"],
+                           current_app.extensions["jpa.settings"])
+
+
+def _base_url() -> str:
+    return current_app.extensions["jpa.settings"].base_url
+
+
+def _checked(model: type[UserCreate] | type[UserChange], data: dict[str, object]) -> dict[
+        str, object]:
+    """The API's own validation of a form's values (one rule for both); ValidationFailed
+    names each field, never echoing a value."""
+    try:
+        return model.model_validate(data).model_dump(exclude_unset=True)
+    except ValidationError as error:
+        raise ValidationFailed({field_path(tuple(item["loc"])): item["msg"]
+                                for item in error.errors(include_input=False,
+                                                         include_url=False)}) from error
+
+
 @bp.route("/admin/users", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
 def users() -> str | Response:
-    """List accounts and create a new one."""
+    """List accounts with their status and invite a new one (no password: the user sets it
+    from the link mailed to them)."""
     principal = current_principal()
     assert principal is not None
     form = UserCreateForm()
     if form.validate_on_submit():
+        values = {"username": form.username.data, "role": form.role.data,
+                  "state": (form.state.data or "").strip().upper() or None,
+                  "full_name": form.full_name.data or None, "email": form.email.data,
+                  "phone": form.phone.data or None, "time_zone": form.time_zone.data or None}
         try:
             with transaction() as db:
-                user = services.create_user(
-                    db, actor=principal, policy=_policy(), username=form.username.data,
-                    password=form.password.data, role=form.role.data,
-                    state=(form.state.data or "").strip().upper() or None,
-                    full_name=form.full_name.data or "", email=form.email.data or None,
-                    phone=form.phone.data or None, time_zone=form.time_zone.data or None)
-        except (ValidationFailed, DomainError) as error:
+                user, _ = invitations.invite_user(
+                    db, actor=principal, policy=_policy(), base_url=_base_url(),
+                    **_checked(UserCreate, {k: v for k, v in values.items() if v is not None}))
+        except DomainError as error:
             _apply_errors(form, error)
         else:
-            flash(f"User {user.username} created.", "success")
+            _send_mail_now()
+            flash(f"User {user.username} invited: the activation link was sent to "
+                  f"{user.email} and works once, for 72 hours.", "success")
             return redirect(url_for("identity.users"))
     with transaction(write=False) as db:
-        accounts = services.list_users(db, actor=principal)
+        people = services.list_users(db, actor=principal)
+        expiries = invitations.pending_expiries(db, [u.id for u in people if u.invited])
     status = 422 if form.errors else 200
-    return render_template("core/users.html", form=form, users=accounts,
+    return render_template("core/users.html", form=form, users=people, expiries=expiries,
                            confirm=ConfirmForm(), states=all_states().values(),
                            zones=sorted(known_time_zones())), status  # type: ignore[return-value]
+
+
+@bp.post("/admin/users/<int:uid>/invitation")
+@role_required(Role.ADMIN)
+def resend(uid: int) -> Response:
+    """Mail a new activation link; the previous one stops working."""
+    principal = current_principal()
+    assert principal is not None
+    if ConfirmForm().validate_on_submit():
+        with transaction() as db:
+            user, _ = invitations.resend_invitation(db, actor=principal, base_url=_base_url(),
+                                                    user_id=uid)
+        _send_mail_now()
+        flash(f"A new activation link was sent to {user.email}; the previous one no longer "
+              f"works.", "success")
+    return redirect(url_for("identity.users"))
+
+
+@bp.route("/admin/users/<int:uid>/edit", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def edit_user(uid: int) -> str | Response:
+    """Change an account; a change of role or state ends its sessions and is announced."""
+    principal = current_principal()
+    assert principal is not None
+    with transaction(write=False) as db:
+        user = services.get_user(db, actor=principal, user_id=uid)
+        username = user.username  # a failed save expires the loaded row
+        form = UserEditForm(obj=user)
+    if form.validate_on_submit():
+        values = {"role": form.role.data,
+                  "state": (form.state.data or "").strip().upper() or None,
+                  "full_name": form.full_name.data or "", "email": form.email.data or None,
+                  "phone": form.phone.data or None, "time_zone": form.time_zone.data}
+        try:
+            with transaction() as db:
+                accounts.update_user(db, actor=principal, user_id=uid,
+                                     changes=_checked(UserChange, values))
+        except DomainError as error:
+            if not isinstance(error, ValidationFailed) and not error.fields:
+                raise
+            _apply_errors(form, error)
+        else:
+            _send_mail_now()
+            flash(f"User {username} saved.", "success")
+            return redirect(url_for("identity.users"))
+    status = 422 if form.errors else 200
+    return render_template("core/user_edit.html", form=form, username=username,
+                           states=all_states().values(),
+                           zones=sorted(known_time_zones())), status  # type: ignore[return-value]
+
+
+@bp.route("/activate/<token>", methods=["GET", "POST"])
+def activate(token: str) -> tuple[str, int] | Response:
+    """The page of an activation link: choose a password once. Unknown, used, replaced and
+    expired links all get the same 404 page."""
+    form = ActivationForm()
+    try:
+        with transaction(write=False) as db:
+            username = invitations.check_link(db, token=token).username
+        if form.validate_on_submit():
+            try:
+                with transaction() as db:
+                    invitations.activate(db, policy=_policy(), token=token,
+                                         password=form.password.data)
+            except ValidationFailed as error:
+                _apply_errors(form, error)
+            else:
+                flash("Your password is set: log in with it.", "success")
+                return redirect(url_for("identity.login"))
+    except LinkInvalid as error:
+        return render_template("core/activate.html", form=None, invalid=error.message), 404
+    status = 422 if form.errors else 200
+    return render_template("core/activate.html", form=form, username=username,
+                           invalid=None), status
 
 
 @bp.post("/admin/users/<int:uid>/disable")

@@ -213,15 +213,14 @@ def test_wrong_input_shows_an_inline_error_beside_the_field(ui, admin):
     summary.get_by_role("link", name=re.compile("Participating states")).click()
     expect(page).to_have_url(re.compile("#states$"))
 
-    # The user form too: a short password is refused beside the password field.
+    # The user form too: an invitation without an e-mail address is refused beside the field.
     page.goto(ui.url("/admin/users"))
     label(page, "Username").fill("nlo.short")
     label(page, "Role").select_option(value="liaison_officer")
     label(page, "State").fill("LKA")
-    label(page, "Initial password").fill("too short")
-    page.get_by_role("button", name="Create user").click()
-    expect(field_error(page, "Initial password")).to_contain_text("at least 12 characters")
-    expect(label(page, "Initial password")).to_have_attribute("aria-invalid", "true")
+    page.get_by_role("button", name="Invite user").click()
+    expect(field_error(page, "E-mail")).to_contain_text("This field is required")
+    expect(label(page, "E-mail")).to_have_attribute("aria-invalid", "true")
     expect(page.get_by_role("row", name=re.compile("nlo.short"))).to_have_count(0)
     assert_no_problems(ui)
 

@@ -18,7 +18,6 @@ def _form(web, **overrides: str) -> dict[str, str]:
         "role": "liaison_officer",
         "state": "tha",
         "time_zone": "",
-        "password": "a long enough password 1",
         "csrf_token": web.csrf("/admin/users"),
     }
     values.update(overrides)
@@ -36,11 +35,12 @@ def test_admin_creates_a_user_and_sees_it_listed(logged_in, client, web, store):
     assert user.time_zone == "Asia/Bangkok"
     assert user.email == "somchai@example.org"
     assert user.password_hash.startswith("$argon2id$")
+    assert user.invited  # its user sets the password from the mailed link
     [audited] = [e for e in store.audit("user.created") if e.object_id == str(user.id)]
     assert audited.actor_username == "admin"
 
     page = client.get("/admin/users").get_data(as_text=True)
-    assert "User nlo.tha created." in page
+    assert "User nlo.tha invited" in page
     row = re.search(r"<tr>\s*<td>nlo\.tha</td>(.*?)</tr>", page, re.DOTALL)
     assert row is not None
     assert "Somchai Wong" in row.group(1)
@@ -48,8 +48,7 @@ def test_admin_creates_a_user_and_sees_it_listed(logged_in, client, web, store):
     assert "THA" in row.group(1)
     assert "Asia/Bangkok" in row.group(1)
     assert 'aria-label="Disable nlo.tha"' in row.group(1)
-    # The password is never shown back.
-    assert "a long enough password 1" not in page
+    assert "Invited" in row.group(1)
 
 
 def test_the_users_page_shows_the_form_and_no_hashes(logged_in, client):
@@ -57,13 +56,14 @@ def test_the_users_page_shows_the_form_and_no_hashes(logged_in, client):
     page = client.get("/admin/users").get_data(as_text=True)
     assert "Active (you)" in page
     assert "$argon2" not in page
-    for name in ("username", "role", "state", "time_zone", "password"):
+    for name in ("username", "role", "state", "time_zone", "email"):
         assert f'name="{name}"' in page
+    assert 'name="password"' not in page  # the administrator never sets one
 
 
 @pytest.mark.parametrize("overrides, field, message", [
-    ({"password": "too short"}, "password", "use at least 12 characters"),
-    ({"password": "my name is nlo.tha ok"}, "password", "must not contain the username"),
+    ({"email": ""}, "email", "This field is required"),
+    ({"email": "no-at-sign"}, "email", "email"),
     ({"state": ""}, "state", "required for the role liaison_officer"),
     ({"state": "ZZZ"}, "state", "unknown state code"),
     ({"time_zone": "Mars/Base"}, "time_zone", "unknown time zone"),

@@ -11,7 +11,7 @@ PERIOD_FORM = {
     "ends_at": "2030-02-01T00:00", "time_zone": "UTC", "states": "NZL LKA", "co_chairs": "NZL",
 }
 USER_FORM = {
-    "username": "new.user", "role": "analyst", "password": "a long enough password 1",
+    "username": "new.user", "role": "analyst", "email": "new.user@example.org",
 }
 
 
