@@ -489,13 +489,16 @@ def dashboard(session: Session, *, actor: Principal, period_id: int,
     }
 
 
-def export_rows(session: Session, *, actor: Principal, period_id: int) -> list[list[str]]:
+def export_rows(session: Session, *, actor: Principal,
+                period_id: int) -> list[list[str | int]]:
     """CSV rows of the totals the actor may see: one row per state and indicator, then the
-    regional total, each with the indicator's unit and definition."""
+    regional total, each with the indicator's unit and definition (figures as numbers;
+    `core.csvsafe` writes them)."""
     period = get_period(session, actor=actor, period_id=period_id)
     figures = totals(session, actor=actor, period_id=period.id)
     indicators = catalogue(session, period.id)
-    rows = [["period", "scope", "indicator", "label", "unit", "value", "definition"]]
+    rows: list[list[str | int]] = [
+        ["period", "scope", "indicator", "label", "unit", "value", "definition"]]
     by_state = figures["by_state"]
     assert isinstance(by_state, dict)
     regional = figures["totals"]
@@ -503,10 +506,10 @@ def export_rows(session: Session, *, actor: Principal, period_id: int) -> list[l
     for state in sorted(by_state):
         for indicator in indicators:
             rows.append([period.name, state, indicator.key, indicator.label, indicator.unit,
-                         str(by_state[state].get(indicator.key, 0)), indicator.definition])
+                         int(by_state[state].get(indicator.key, 0)), indicator.definition])
     for indicator in indicators:
         rows.append([period.name, "regional", indicator.key, indicator.label, indicator.unit,
-                     str(regional.get(indicator.key, 0)), indicator.definition])
+                     int(regional.get(indicator.key, 0)), indicator.definition])
     audit.record(session, action="export.totals", actor=actor, object_type="period",
                  object_id=period.id, details={"rows": len(rows) - 1})
     return rows

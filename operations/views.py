@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Callable
 from datetime import date, datetime
@@ -16,6 +14,7 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from core import notify
+from core.csvsafe import csv_document
 from core.db import transaction
 from core.errors import ValidationFailed
 from core.identity.forms import ConfirmForm
@@ -480,8 +479,6 @@ def export_csv(pid: int) -> Response:
     assert principal is not None
     with transaction() as db:
         rows = reporting.export_rows(db, actor=principal, period_id=pid)
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows(rows)
-    response = Response(buffer.getvalue(), mimetype="text/csv")
+    response = Response(csv_document(rows), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="period-{pid}-totals.csv"'
     return response
