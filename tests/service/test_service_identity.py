@@ -160,10 +160,19 @@ def test_only_admins_create_users(database, policy, accounts, role, state):
 
 
 def test_admin_creates_users_and_is_named_in_the_audit(database, policy, admin):
-    user = _create(database, policy, actor=admin)
+    # An administrator sets no password: the account is invited (tests/security/).
+    user = _create(database, policy, actor=admin, password=None, email="new.user@example.org")
     event = _audit(database, "user.created")[-1]
     assert event.actor_username == "svc.admin"
     assert event.object_id == str(user.id)
+    assert user.invited
+
+
+def test_an_administrator_may_not_set_a_password(database, policy, admin):
+    with pytest.raises(ValidationFailed) as caught:
+        _create(database, policy, actor=admin, email="new.user@example.org")
+    assert set(caught.value.fields) == {"password"}
+    assert _count_users(database) == 1
 
 
 def test_disable_user_revokes_sessions(database, policy, admin, accounts):
