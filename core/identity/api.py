@@ -204,4 +204,6 @@ def reset_two_factor(path: UserPath) -> tuple[Response, int]:
     enrolment at the next sign-in, and notify them (administrator)."""
     with transaction() as session:
         twofactor.reset_two_factor(session, actor=current_api_principal(), user_id=path.uid)
+    notify.send_queued_now(current_app.extensions["jpa.db"],
+                           current_app.extensions["jpa.settings"])
     return Response(status=204), 204

@@ -23,6 +23,7 @@ from flask import (
 from flask_login import login_user
 from werkzeug.wrappers import Response
 
+from core import notify
 from core.db import transaction
 from core.errors import ValidationFailed
 from core.identity import services, twofactor
@@ -209,6 +210,8 @@ def reset(uid: int) -> Response:
     if ConfirmForm().validate_on_submit():
         with transaction() as db:
             user = twofactor.reset_two_factor(db, actor=principal, user_id=uid)
+        notify.send_queued_now(current_app.extensions["jpa.db"],
+                               current_app.extensions["jpa.settings"])
         flash(f"Two-factor sign-in of {user.username} reset: their sessions and tokens have "
               "ended, and they set it up again at their next sign-in.", "success")
     return redirect(url_for("identity.users"))

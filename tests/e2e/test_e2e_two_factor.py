@@ -1,30 +1,50 @@
 """End to end in real Chromium with JPA_TWO_FACTOR=required: an NLO's first sign-in leads to
 the enrolment page; the test reads the key shown there, computes the code with pyotp,
 confirms, sees the recovery codes once, logs out, signs in with password and code, and once
-more with a recovery code. No console errors, CSP violations or failed sub-resources."""
+more with a recovery code; an administrator's reset is mailed (caught by aiosmtpd) and leads
+to a new enrolment. No console errors, CSP violations or failed sub-resources."""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 
 import pyotp
 import pytest
+from aiosmtpd.controller import Controller
 from playwright.sync_api import Page, expect
 
 from core.identity import twofactor
 from tests.conftest import make_settings
+from tests.deconfliction.helpers import MailSink, SmtpServer, free_port
+from tests.security.sec_twofactor_helpers import enrol
 
 pytestmark = pytest.mark.browser
 
 NLO = "nlo.e2e"
 NLO_PASSWORD = "a long passphrase of the liaison officer"
+ADMIN_PASSWORD = "a passphrase for the administrator"
 CODE_LABEL = "Code from your authenticator app"
 
 
 @pytest.fixture
-def settings(tmp_path, database_url):
-    """Two-factor sign-in required, as in production."""
-    return make_settings(tmp_path, database_url, two_factor="required")
+def smtp_server() -> Iterator[SmtpServer]:
+    """A real SMTP server (aiosmtpd) on a free local port."""
+    sink = MailSink()
+    port = free_port()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield SmtpServer("127.0.0.1", port, sink)
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def settings(tmp_path, database_url, smtp_server):
+    """Two-factor sign-in required, as in production; mail goes to the local SMTP server."""
+    return make_settings(tmp_path, database_url, two_factor="required",
+                         smtp_host=smtp_server.host, smtp_port=smtp_server.port)
 
 
 def _password_step(ui, page: Page) -> None:
@@ -89,4 +109,31 @@ def test_an_nlo_enrols_then_signs_in_with_a_code_and_a_recovery_code(ui, account
     expect(page).to_have_url(ui.url("/"))
     expect(page.get_by_role("status")).to_contain_text("9 remain")
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    assert ui.problems() == []
+
+
+
+def test_the_administrator_resets_two_factor_and_the_user_is_mailed(ui, app, accounts,
+                                                                    smtp_server):
+    page = ui.page
+    accounts.create(NLO, "liaison_officer", "NZL", password=NLO_PASSWORD,
+                    email="nlo@example.org")
+    accounts.create("admin.e2e", "admin", password=ADMIN_PASSWORD)
+    enrol(app, NLO)
+
+    page.goto(ui.url("/login"))
+    page.get_by_label("Username", exact=True).fill("admin.e2e")
+    page.get_by_label("Password", exact=True).fill(ADMIN_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.goto(ui.url("/admin/users"))
+    page.get_by_role("button", name=f"Reset the two-factor sign-in of {NLO}").click()
+    expect(page.get_by_role("status")).to_contain_text(f"Two-factor sign-in of {NLO} reset")
+
+    [mail] = smtp_server.sink.to("nlo@example.org")
+    assert mail["Subject"] == "Your two-factor sign-in was reset"
+    _log_out(ui, page)
+    # The NLO's next sign-in starts a new enrolment.
+    _password_step(ui, page)
+    expect(page).to_have_url(ui.url("/login/enrol"))
+    expect(page.locator("figure.qr-code svg")).to_be_visible()
     assert ui.problems() == []
