@@ -9,12 +9,13 @@ from typing import Any
 from flask import Flask, Response, current_app, g, jsonify, request
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import ValidationError
-from werkzeug.exceptions import BadRequest
+from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
 from core import audit
 from core.db import get_database, transaction
 from core.errors import Unauthenticated
 from core.identity.services import Principal, authenticate_token
+from core.input_checks import MAX_JSON_DEPTH, control_character_fields, inspect_json
 from core.web import error_response
 
 log = logging.getLogger(__name__)
@@ -74,25 +75,62 @@ def _refuse_token(message: str) -> Response:
     return response
 
 
+def _too_large(limit: int) -> Response:
+    return error_response(413, "payload_too_large", f"The body is larger than {limit} bytes.")
+
+
 def _check_body() -> Response | None:
-    """415 for a body that is not JSON, 413 for an oversized one, 400 for malformed JSON."""
+    """415 for a body that is not JSON, 413 for an oversized one, 400 for malformed or too
+    deeply nested JSON, 422 naming each string that holds a control character."""
     if request.method not in _BODY_METHODS:
         return None
     limit = current_app.config["MAX_CONTENT_LENGTH"]
     if request.content_length is not None and request.content_length > limit:
-        return error_response(413, "payload_too_large",
-                              f"The body is larger than {limit} bytes.")
+        return _too_large(limit)
     has_body = bool(request.content_length) or request.headers.get("Transfer-Encoding")
     if not has_body:
         return None
     if request.mimetype != "application/json":
         return error_response(415, "unsupported_media_type",
                               "Send the body as JSON (Content-Type: application/json).")
+    if request.content_length is None:
+        # A chunked body: werkzeug stops reading it at the limit without saying so, and the
+        # cut JSON would pass for malformed. Reaching the limit means there was more.
+        try:
+            if len(request.get_data(cache=True)) >= limit:
+                return _too_large(limit)
+        except RequestEntityTooLarge:
+            return _too_large(limit)
     try:
-        request.get_json()
+        body = request.get_json()
     except BadRequest:
         return error_response(400, "malformed_json", "The body is not valid JSON.")
+    except RecursionError:  # the parser recurses once per level: thousands of `[` end here
+        return _nested_too_deeply()
+    problems = inspect_json(body)
+    if problems.too_deep:
+        return _nested_too_deeply()
+    if problems.control:
+        return _control_characters({field_path(location): message
+                                    for location, message in problems.control.items()})
     return None
+
+
+def _nested_too_deeply() -> Response:
+    message = f"nested too deeply (at most {MAX_JSON_DEPTH} levels of arrays and objects)"
+    return error_response(400, "nested_too_deeply", f"The body is {message}.",
+                          {"body": message})
+
+
+def _control_characters(fields: dict[str, str]) -> Response:
+    message = "; ".join(f"{name}: {text}" for name, text in fields.items())
+    return error_response(422, "validation_failed", message, fields)
+
+
+def _check_query() -> Response | None:
+    """422 naming each query-string parameter that holds a control character."""
+    fields = control_character_fields(request.args.items(multi=True))
+    return _control_characters(fields) if fields else None
 
 
 def _authenticate() -> Response | None:
@@ -119,7 +157,7 @@ def _authenticate() -> Response | None:
 def _api_before_request() -> Response | None:
     if not request.path.startswith(API_PREFIX + "/") and request.path != API_PREFIX:
         return None
-    return _check_body() or _authenticate()
+    return _check_body() or _check_query() or _authenticate()
 
 
 def make_api_blueprint(name: str, import_name: str, *, tag: str) -> APIBlueprint:

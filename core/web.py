@@ -38,6 +38,7 @@ from core.identity.services import (
     expire_login_session,
     touch_login_session,
 )
+from core.input_checks import control_character_fields
 
 log = logging.getLogger(__name__)
 F = TypeVar("F", bound=Callable[..., Any])
@@ -218,7 +219,23 @@ def _before_request() -> Response | None:
     audit.current_request_id.set(g.request_id)
     if not is_api_request():
         csrf.protect()
+        return _refuse_control_characters()
     return None
+
+
+def _refuse_control_characters() -> Response | None:
+    """One rule for every form field and query-string value of the pages: a control
+    character (NUL above all, which PostgreSQL refuses) is a 422 naming the field."""
+    pairs = list(request.args.items(multi=True))
+    if request.method in ("POST", "PUT", "PATCH"):
+        pairs += request.form.items(multi=True)
+    fields = control_character_fields(pairs, anonymous="form")
+    if not fields:
+        return None
+    names = ", ".join(fields)
+    return error_response(422, "validation_failed",
+                          f"Control characters (such as NUL) are not accepted: {names}. "
+                          "Nothing was saved.", fields)
 
 
 def _after_request(response: Response) -> Response:
