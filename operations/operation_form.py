@@ -4,6 +4,7 @@ never sent back to the browser once submitted."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from flask import flash
@@ -112,7 +113,7 @@ def read_form(form: OperationForm, *, editing: bool) -> Registration:
         raise ValidationFailed(problems)
     registration = registration_of(body)
     if editing and not targets:  # no rows filled: the targets stay as they are
-        registration = Registration(**{**registration.__dict__, "targets": None})
+        registration = replace(registration, targets=None)
     return registration
 
 

@@ -145,3 +145,18 @@ def test_a_failed_edit_never_sends_the_target_values_back(app, world, nlo):
     _never_echoed(page, PHONE)
     _never_echoed(page, PASSPORT)
     assert _error_of(page, "targets-0-value") == REENTER
+
+
+def test_an_edit_without_target_rows_keeps_the_targets(app, world, nlo):
+    url = f"/periods/{world.pid}/operations/new"
+    page = nlo.get(url).get_data(as_text=True)
+    created = nlo.post(url, data=_form(page))
+    detail_url = created.headers["Location"]
+    page = nlo.get(detail_url + "/edit").get_data(as_text=True)
+    data = {name: value for name, value in _form(page, title="Operation Kite II").items()
+            if not name.startswith("targets-")}
+    response = nlo.post(detail_url + "/edit", data=data)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    detail = nlo.get(detail_url).get_data(as_text=True)
+    assert "Operation Kite II" in detail
+    assert "Kite handset" in detail and "Kite passport" in detail
