@@ -2,7 +2,22 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from typing import Annotated
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict
+from pydantic_core import PydanticCustomError
+
+
+def refuse_bool(value: object) -> object:
+    """Refuse true/false where a number is due: pydantic's lax mode would take them as 1/0."""
+    if isinstance(value, bool):
+        raise PydanticCustomError("bool_not_number", "give a number, not true or false")
+    return value
+
+
+# Every int/float field of a request schema uses one of these (a test walks the schemas).
+Number = Annotated[float, BeforeValidator(refuse_bool)]
+WholeNumber = Annotated[int, BeforeValidator(refuse_bool)]
 
 
 class RequestModel(BaseModel):

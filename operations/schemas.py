@@ -16,7 +16,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from core.schemas import RequestModel
+from core.schemas import Number, RequestModel, WholeNumber
 from operations.models import Operation, Period
 from operations.phase import Phase
 from operations.services import ContactData, LocationData, Registration, TargetData
@@ -91,10 +91,10 @@ class LocationIn(RequestModel):
     """A site: coordinates with a radius, or an IATA airport code."""
 
     name: str | None = Field(default=None, max_length=200)
-    lat: float | None = Field(default=None, ge=-90, le=90)
-    lon: float | None = Field(default=None, ge=-180, le=180)
-    radius_m: float | None = Field(default=None, ge=10, le=50_000,
-                                   description="10 m to 50 km; default 500 m")
+    lat: Number | None = Field(default=None, ge=-90, le=90)
+    lon: Number | None = Field(default=None, ge=-180, le=180)
+    radius_m: Number | None = Field(default=None, ge=10, le=50_000,
+                                    description="10 m to 50 km; default 500 m")
     site: str | None = Field(default=None, min_length=3, max_length=3,
                              description="IATA airport code, e.g. BKK")
 
@@ -236,7 +236,7 @@ class ReportIn(RequestModel):
     """A day's figures: indicator keys with whole numbers or category objects; none = nil."""
 
     date: date_type = Field(description="local date of the reporting state, YYYY-MM-DD")
-    operation_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    operation_id: WholeNumber | None = Field(default=None, ge=1, le=2**31 - 1)
     values: dict[str, Any] = Field(default_factory=dict)
 
 
