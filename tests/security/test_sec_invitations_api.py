@@ -216,3 +216,32 @@ def test_the_account_row_says_invited_until_activation(app, admin_api, smtp_serv
     with app.extensions["jpa.db"].transaction(write=False) as session:
         user = session.scalars(select(User).where(User.username == "new.nlo")).one()
         assert user.invited is True
+
+
+def test_two_simultaneous_activations_of_one_link_set_one_password(app, admin_api,
+                                                                  smtp_server):
+    import threading
+
+    invite(admin_api)
+    token = link_token(smtp_server, "new.nlo@tha.example")
+    passwords = ["first racer's passphrase", "second racer's passphrase"]
+    barrier = threading.Barrier(2)
+    answers: list[int] = [0, 0]
+
+    def race(index: int) -> None:
+        client = app.test_client()  # its own request, so its own database connection
+        barrier.wait()
+        answers[index] = _activate(client, token, passwords[index]).status_code
+
+    threads = [threading.Thread(target=race, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(answers) == [204, 404]
+    winner = passwords[answers.index(204)]
+    loser = passwords[answers.index(404)]
+    client = app.test_client()
+    assert _login(client, "new.nlo", winner).status_code == 200
+    assert _login(client, "new.nlo", loser).status_code == 401
