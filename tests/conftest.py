@@ -26,6 +26,9 @@ from tests.postgres import throwaway_database
 
 TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
 TEST_BLINDING = "test-blinding-key-that-is-long-enough-012345678"
+# One audit key for the test application and every `jpa` process a test starts beside
+# it: rows keyed by one must verify in the other.
+TEST_AUDIT_KEY = "test-audit-key-that-is-long-enough-0123456789ab"
 PASSWORD = "correct horse battery staple"
 
 
@@ -82,6 +85,7 @@ def make_settings(tmp_path: Path, database_url: str, **overrides: Any) -> Settin
         "instance_path": tmp_path / "instance",
         "secret_key": TEST_SECRET,
         "blinding_key": TEST_BLINDING,
+        "audit_key": TEST_AUDIT_KEY,
         "argon2_time_cost": 1,
         "argon2_memory_kib": 1024,
         "argon2_parallelism": 1,

@@ -29,7 +29,13 @@ from core.scheduler import JobRun, run_pending
 from deconfliction.models import ConflictRecord
 from operations import reporting
 from operations import services as ops
-from tests.conftest import TEST_BLINDING, TEST_SECRET, Accounts, _truncate_postgres
+from tests.conftest import (
+    TEST_AUDIT_KEY,
+    TEST_BLINDING,
+    TEST_SECRET,
+    Accounts,
+    _truncate_postgres,
+)
 from tests.postgres import throwaway_database
 
 JPA = Path(sys.prefix) / "bin" / "jpa"
@@ -215,7 +221,8 @@ def jpa_env(database_url: str, instance: Path) -> dict[str, str]:
     instance.mkdir(parents=True, exist_ok=True)
     env = {name: value for name, value in os.environ.items() if not name.startswith("JPA_")}
     env.update({"JPA_DATABASE_URL": database_url, "JPA_INSTANCE_PATH": str(instance),
-                "JPA_SECRET_KEY": TEST_SECRET, "JPA_BLINDING_KEY": TEST_BLINDING})
+                "JPA_SECRET_KEY": TEST_SECRET, "JPA_BLINDING_KEY": TEST_BLINDING,
+                "JPA_AUDIT_KEY": TEST_AUDIT_KEY})
     return env
 
 

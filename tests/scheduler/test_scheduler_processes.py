@@ -96,14 +96,17 @@ def test_two_schedulers_on_postgresql_send_each_reminder_exactly_once(
         assert code == 0, f"{out}\n{err}"
         assert "Traceback" not in err
     ran = sorted(int(out.split("pass done: ")[1].split(" ran")[0]) for _c, out, _e in outcomes)
-    assert ran == [0, REMINDER_SLOTS + 1]  # the leader ran everything; the other nothing
 
     counts, runs = _counts(pg_app)
+    assert ran == [0, len(runs)]  # the leader ran everything; the other nothing
     assert set(counts.values()) == {1}
     reminders = [subject for (_user, subject) in counts if subject.startswith("Reminder: ")]
     assert len(reminders) == REMINDERS
-    assert sorted((run.job_id, run.outcome) for run in runs) == sorted(
+    # The core jobs (audit anchoring, outbox purge) run in the same pass; these are the period's.
+    assert sorted((run.job_id, run.outcome) for run in runs
+                  if run.job_id.startswith("operations.")) == sorted(
         [(REMINDER_JOB, "ok")] * REMINDER_SLOTS + [(PERIOD_PHASE_JOB, "ok")])
+    assert {run.outcome for run in runs} == {"ok"}
     assert all(run.finished_at is not None for run in runs)
 
 
