@@ -11,7 +11,6 @@ from datetime import UTC, datetime, timedelta
 
 import jwt
 from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -25,6 +24,7 @@ from core.errors import (
     Unauthenticated,
     ValidationFailed,
 )
+from core.identity.lockout import is_locked, register_failure, verify_password
 from core.identity.models import LoginSession, RevokedToken, Role, TwoFactor, User
 from core.states import check_time_zone, get_state
 
@@ -246,8 +246,8 @@ def change_password(session: Session, *, actor: Principal, policy: IdentityPolic
     if user is None:
         raise NotFound("user")
     moment = _now(now)
-    locked = _is_locked(user, moment)
-    matches = _verify(policy, user.password_hash, current_password)
+    locked = is_locked(user, moment)
+    matches = verify_password(policy, user.password_hash, current_password)
     if locked:
         audit.record(session, action="password.change_refused", outcome="failure", actor=actor,
                      details={"reason": "locked"})
@@ -281,49 +281,6 @@ LOGIN_REFUSED_MESSAGE = (
 )
 
 
-def _verify(policy: IdentityPolicy, password_hash: str, password: str) -> bool:
-    """One argon2 verification, whatever the outcome (every answer costs the same)."""
-    try:
-        return policy.hasher.verify(password_hash, password)
-    except (VerificationError, InvalidHashError):
-        return False
-
-
-def _is_locked(user: User, moment: datetime) -> bool:
-    return user.locked_until is not None and user.locked_until > moment
-
-
-def register_failure(session: Session, *, policy: IdentityPolicy, user: User, reason: str,
-                     channel: str, now: datetime | None = None) -> bool:
-    """Count one failed attempt atomically and lock at the threshold; True when it locked.
-
-    One UPDATE ... RETURNING: parallel attempts cannot read the same count and lose
-    increments (PostgreSQL holds the row lock until commit; SQLite writers are serialised)."""
-    moment = _now(now)
-    audit.record(session, action="login.failure", outcome="failure", actor=user,
-                 details={"reason": reason, "channel": channel})
-    count = session.execute(
-        update(User).where(User.id == user.id)
-        .values(failed_logins=User.failed_logins + 1)
-        .returning(User.failed_logins)
-        .execution_options(synchronize_session=False)
-    ).scalar_one()
-    if count < policy.lockout_threshold:
-        return False
-    until = moment + policy.lockout_duration
-    locked = session.execute(
-        update(User).where(User.id == user.id, User.failed_logins >= policy.lockout_threshold)
-        .values(locked_until=until, failed_logins=0)
-        .returning(User.id)
-        .execution_options(synchronize_session=False)
-    ).first()
-    if locked is None:
-        return False
-    audit.record(session, action="login.lockout", outcome="failure", actor=user,
-                 object_type="user", object_id=user.id, details={"until": until.isoformat()})
-    return True
-
-
 def authenticate(session: Session, *, policy: IdentityPolicy, username: str, password: str,
                  channel: str, now: datetime | None = None) -> LoginOutcome:
     """Check a password with lockout; returns (never raises) so the counters are committed.
@@ -333,13 +290,13 @@ def authenticate(session: Session, *, policy: IdentityPolicy, username: str, pas
     moment = _now(now)
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
-        _verify(policy, policy.dummy_hash, password)
+        verify_password(policy, policy.dummy_hash, password)
         audit.record(session, action="login.failure", outcome="failure",
                      actor_username=username[:150], details={"reason": "unknown_user",
                                                              "channel": channel})
         return LoginOutcome(None, "unknown_user")
-    matches = _verify(policy, user.password_hash, password)
-    if _is_locked(user, moment):
+    matches = verify_password(policy, user.password_hash, password)
+    if is_locked(user, moment):
         audit.record(session, action="login.failure", outcome="failure", actor=user,
                      details={"reason": "locked", "channel": channel})
         return LoginOutcome(None, "locked")

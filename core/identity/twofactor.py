@@ -26,13 +26,9 @@ from sqlalchemy.orm import Session
 
 from core import audit
 from core.errors import InvalidTransition, ValidationFailed
+from core.identity.lockout import register_failure
 from core.identity.models import LoginSession, RecoveryCode, Role, TwoFactor, User
-from core.identity.services import (
-    IdentityPolicy,
-    Principal,
-    get_user,
-    register_failure,
-)
+from core.identity.services import IdentityPolicy, Principal, get_user
 from core.notify import notify
 
 ISSUER = "JPA Coordinator"
