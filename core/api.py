@@ -12,10 +12,11 @@ from pydantic import ValidationError
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
 from core import audit
-from core.db import get_database, transaction
+from core.db import get_database, transaction, utcnow
 from core.errors import Unauthenticated
 from core.identity.services import Principal, authenticate_token
 from core.input_checks import MAX_JSON_DEPTH, control_character_fields, inspect_json
+from core.refusal_rate import REFUSALS_PER_WINDOW, refusal_budget
 from core.web import error_response
 
 log = logging.getLogger(__name__)
@@ -63,14 +64,26 @@ def current_api_principal() -> Principal:
     return principal
 
 
-def _refuse_token(message: str) -> Response:
+def _refuse_token(reason: str) -> Response:
+    """401 "Invalid token." for every reason: the reason itself is for the log and the audit
+    row, never the caller (it would tell a revoked token from a forged one)."""
+    source = (request.remote_addr or "unknown")[:64]
+    log.warning("token refused (request %s, source %s): %s", g.get("request_id"), source, reason)
     try:
         with get_database().transaction() as session:
-            audit.record(session, action="token.refused", outcome="refused",
-                         details={"reason": message[:200], "path": request.path[:200]})
+            budget = refusal_budget(session, source, utcnow())
+            details = {"reason": reason[:200], "path": request.path[:200], "source": source}
+            if budget == "summarise":
+                details["suppressed"] = (f"more than {REFUSALS_PER_WINDOW} refused tokens from "
+                                         "this source this minute: the rest of the minute's "
+                                         "go to the log only")
+            if budget != "skip":
+                audit.record(session, action="token.refused",
+                             outcome="refused" if budget == "record" else "suppressed",
+                             object_type="source", object_id=source, details=details)
     except Exception:
         log.exception("could not audit a refused token")
-    response = error_response(401, "unauthenticated", message)
+    response = error_response(401, "unauthenticated", "Invalid token.")
     response.headers["WWW-Authenticate"] = 'Bearer realm="jpa", error="invalid_token"'
     return response
 
