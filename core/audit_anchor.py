@@ -42,9 +42,10 @@ def anchor_path(settings: Settings) -> Path:
 
 
 def _parse(line: str, number: int) -> Anchor:
-    """One line of the file as a checkpoint (seq None when it is none)."""
+    """One line of the file as a checkpoint (seq None when it is none). What comes before the
+    JSON object is skipped, so that lines copied from the log (time, level, logger) read too."""
     try:
-        value: Any = json.loads(line)
+        value: Any = json.loads(line[line.find("{"):] if "{" in line else line)
     except ValueError:
         return Anchor(number, None)
     if (not isinstance(value, dict) or set(value) != {"seq", "hash", "at", "sig"}
@@ -78,7 +79,8 @@ def newest_anchor(path: Path) -> Anchor | None:
     return _parse(lines[-1], 0) if lines else None
 
 
-def _line(anchor: Anchor) -> str:
+def checkpoint_line(anchor: Anchor) -> str:
+    """A checkpoint as the one JSON line the file and the log hold."""
     return json.dumps({"seq": anchor.seq, "hash": anchor.hash, "at": anchor.at,
                        "sig": anchor.sig}, separators=(",", ":"))
 
@@ -115,7 +117,7 @@ def anchor_head(session: Session, path: Path) -> Anchor | None:
             return None
         at = utcnow().isoformat(timespec="seconds")
         anchor = Anchor(0, head[0], head[1], at, audit.anchor_signature(key, head[0], head[1], at))
-        line = _line(anchor)
+        line = checkpoint_line(anchor)
         os.write(descriptor, (line + "\n").encode())
         os.fsync(descriptor)
     finally:

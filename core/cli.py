@@ -138,12 +138,19 @@ def audit_group() -> None:
 
 
 @audit_group.command("verify")
-def audit_verify() -> None:
+@click.option("--anchors", "anchors_path", type=click.Path(path_type=Path), default=None,
+              help="Check against this copy of the checkpoints (e.g. the log host's lines) "
+                   "instead of the anchor file.")
+def audit_verify(anchors_path: Path | None) -> None:
     """Check the keyed chain against the anchor file; exit 1 naming the first bad row or
     checkpoint, or when there is no checkpoint to rule out a deleted tail."""
     database = current_app.extensions["jpa.db"]
-    path = audit_anchor.anchor_path(current_app.extensions["jpa.settings"])
-    anchors = audit_anchor.read_anchors(path)
+    path = anchors_path or audit_anchor.anchor_path(current_app.extensions["jpa.settings"])
+    try:
+        anchors = audit_anchor.read_anchors(path)
+    except OSError as error:
+        click.echo(f"error: cannot read the anchor file {path}: {error.strerror}", err=True)
+        raise SystemExit(1) from error
     with database.transaction(write=False) as session:
         report = audit.verify_chain(session, anchors=anchors)
     if report.problem:
@@ -181,8 +188,12 @@ def audit_anchor_command() -> None:
     except audit.AuditChainBroken as error:
         click.echo(f"audit chain not anchored: {error}", err=True)
         raise SystemExit(1) from error
+    except OSError as error:
+        click.echo(f"error: cannot write the anchor file {path}: {error.strerror}", err=True)
+        raise SystemExit(1) from error
     if anchor is not None:
         click.echo(f"anchored row {anchor.seq} in {path}")
+        click.echo(audit_anchor.checkpoint_line(anchor))
     elif head is None:
         click.echo("the audit trail is empty: nothing to anchor")
     else:

@@ -151,3 +151,44 @@ def test_a_checkpoint_line_is_json_with_a_hex_signature(app, database, runner):
     assert parsed["seq"] == 1
     assert int(parsed["sig"], 16) >= 0
     assert datetime.fromisoformat(parsed["at"]).tzinfo is not None
+
+
+def test_verify_against_the_log_copy_of_the_checkpoints(app, database, runner, intruder,
+                                                        tmp_path):
+    """The intruder deletes the tail and the anchor file's newest lines; the copy the log host
+    kept (log lines, prefix and all) still shows the deletion."""
+    _append(database, 2)
+    first = runner.invoke(args=["audit", "anchor"])
+    _append(database, 2, prefix="later")
+    second = runner.invoke(args=["audit", "anchor"])
+    log_copy = tmp_path / "log-host.txt"
+    log_copy.write_text("".join(
+        f"2026-11-30 11:0{n}:00,000 INFO jpa.audit.anchor: {result.stdout.splitlines()[-1]}\n"
+        for n, result in enumerate((first, second))))
+    path = _path(app)
+    path.write_text(path.read_text().splitlines()[0] + "\n")
+    delete_from(database, 3)
+    assert runner.invoke(args=["audit", "verify"]).exit_code == 0  # the file alone is fooled
+    result = runner.invoke(args=["audit", "verify", "--anchors", str(log_copy)])
+    assert result.exit_code == 1
+    assert "audit chain BROKEN: rows 3 to 4 are missing" in result.stderr
+
+
+def test_anchor_prints_the_checkpoint_it_wrote(app, database, runner):
+    _append(database, 1)
+    result = runner.invoke(args=["audit", "anchor"])
+    assert json.loads(result.stdout.splitlines()[-1]) == anchor_lines(_path(app))[0]
+
+
+def test_an_unwritable_anchor_path_is_an_error_not_a_traceback(app, database, runner, tmp_path):
+    _append(database, 1)
+    missing = tmp_path / "no-such-folder" / "anchors.jsonl"
+    app.extensions["jpa.settings"] = app.extensions["jpa.settings"].with_overrides(
+        audit_anchor_path=missing)
+    result = runner.invoke(args=["audit", "anchor"])
+    assert result.exit_code == 1
+    assert f"cannot write the anchor file {missing}" in result.stderr
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    unreadable = runner.invoke(args=["audit", "verify", "--anchors", str(tmp_path)])
+    assert unreadable.exit_code == 1
+    assert f"cannot read the anchor file {tmp_path}" in unreadable.stderr
