@@ -49,6 +49,8 @@ CONTENT_SECURITY_POLICY = (
     "form-action 'self'; frame-ancestors 'none'"
 )
 
+STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
+
 # Ids are 32-bit INTEGER columns (PostgreSQL): a larger number in a URL is no id at all.
 MAX_ID = 2**31 - 1
 
@@ -246,6 +248,9 @@ def _after_request(response: Response) -> Response:
     headers["X-Frame-Options"] = "DENY"
     headers["Cross-Origin-Opener-Policy"] = "same-origin"
     headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+    # Only when served over https: over plain http it would lock browsers out for a year.
+    if current_app.extensions["jpa.settings"].secure_cookies:
+        headers["Strict-Transport-Security"] = STRICT_TRANSPORT_SECURITY
     if request.endpoint != "static" and not request.path.startswith("/static/"):
         headers["Cache-Control"] = "no-store"
         headers["Pragma"] = "no-cache"
