@@ -159,17 +159,21 @@ def _configure_sqlite(engine: Engine) -> None:
 
 
 def make_engine(url: str) -> Engine:
-    """Create the engine for a database URL (SQLite file or PostgreSQL through psycopg 3)."""
+    """Create the engine for a database URL (SQLite file or PostgreSQL through psycopg 3).
+
+    Its errors never carry the statement's parameters (`hide_parameters`): they are the
+    operational details (titles, contacts) that must not reach the error log."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         engine = create_engine(
-            url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+            url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+            hide_parameters=True,
         )
         _configure_sqlite(engine)
         return engine
     if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() != "psycopg":
         raise ValueError("PostgreSQL URLs must use psycopg 3: postgresql+psycopg://...")
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
 ARRAY_INSERT_FROM = 10
