@@ -158,6 +158,25 @@ def _configure_sqlite(engine: Engine) -> None:
             WriterQueue.release(record.info)
 
 
+def _private_sqlite_file(database: str) -> None:
+    """Create the database file 0600 before SQLite does (SQLite uses 0644 less the umask, and
+    its -wal and -shm files copy the database file's mode); a file made before loses its
+    group and world access, and so do its -wal and -shm.
+
+    An existing file is changed with chmod only, never opened: closing a descriptor of a
+    database file would drop the POSIX locks that this process's SQLite connections hold."""
+    try:
+        os.close(os.open(database, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except OSError:  # it exists, or its folder does not (SQLite then says so itself)
+        pass
+    for path in (database, f"{database}-wal", f"{database}-shm"):
+        try:
+            if os.stat(path).st_mode & 0o077:
+                os.chmod(path, 0o600)
+        except OSError:  # absent, or not ours to change: SQLite's access checks still apply
+            continue
+
+
 def make_engine(url: str) -> Engine:
     """Create the engine for a database URL (SQLite file or PostgreSQL through psycopg 3).
 
@@ -165,6 +184,9 @@ def make_engine(url: str) -> Engine:
     operational details (titles, contacts) that must not reach the error log."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
+        database = parsed.database
+        if database and database != ":memory:" and not database.startswith("file:"):
+            _private_sqlite_file(database)
         engine = create_engine(
             url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
             hide_parameters=True,

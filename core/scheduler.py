@@ -329,7 +329,11 @@ class LeaderLock:
 
     def _try_file(self) -> bool:
         self.lock_path.parent.mkdir(parents=True, exist_ok=True)
-        handle = self.lock_path.open("a+")
+        # 0600 like the database beside it; the mode of an existing lock file is tightened.
+        descriptor = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        if os.fstat(descriptor).st_mode & 0o077:
+            os.fchmod(descriptor, 0o600)
+        handle = os.fdopen(descriptor, "r+")
         try:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

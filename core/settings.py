@@ -102,7 +102,8 @@ def load_settings(environ: dict[str, str] | None = None, **overrides: Any) -> Se
     env = dict(os.environ if environ is None else environ)
     instance_path = Path(overrides.pop("instance_path", None) or env.get("JPA_INSTANCE_PATH") or
                          default_instance_path()).resolve()
-    instance_path.mkdir(parents=True, exist_ok=True)
+    # The database and the secrets live here: the folder is the owner's alone (0700).
+    instance_path.mkdir(mode=0o700, parents=True, exist_ok=True)
     values: dict[str, Any] = {
         "instance_path": instance_path,
         "database_url": env.get("JPA_DATABASE_URL")
