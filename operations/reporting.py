@@ -8,9 +8,7 @@ from datetime import date, datetime, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -28,22 +26,18 @@ from operations.models import (
     Period,
     PeriodIndicator,
     Report,
-    ReportValue,
     ReportVersion,
     StateSum,
 )
+from operations.report_sums import ValueMap, bump_figures, store_values
 from operations.services import get_period
 
-# Bounds of what one state can report (defect 6): a figure of a day, and the state's total of
-# one indicator over the period (all categories). With at most 250 states, a day's or the
-# region's sum stays below 2.5e11: far inside the 64-bit columns and exact in JSON readers
-# that hold numbers as doubles (2**53).
+# The largest figure of one indicator (or category) in one report; a state's total over the
+# period is bounded too (operations.report_sums.MAX_STATE_TOTAL).
 MAX_VALUE = 1_000_000
-MAX_STATE_TOTAL = 1_000_000_000
 KEY_PATTERN = re.compile(r"[a-z][a-z0-9_]{0,63}")
 CATEGORY_PATTERN = re.compile(r"[a-z][a-z0-9_]{0,31}")
 UNITS = ("persons", "cases", "items", "activities")
-ValueMap = dict[str, int | dict[str, int]]
 
 
 def catalogue(session: Session, period_id: int) -> list[IndicatorDef]:
@@ -89,7 +83,7 @@ def add_indicator(session: Session, *, actor: Principal, period_id: int, key: st
     except IntegrityError as error:  # the same key added by a concurrent request
         raise AlreadyExists("That indicator exists.", fields={"key": "already exists"}) \
             from error
-    _bump_figures(session, period_id)
+    bump_figures(session, period_id)
     audit.record(session, action="indicator.added", actor=actor, object_type="period",
                  object_id=period_id, details={"key": key})
     return IndicatorDef(key, label, unit, definition, tuple(categories) if categories else None)
@@ -169,84 +163,6 @@ def normalise_values(values: object, indicators: list[IndicatorDef]) -> ValueMap
     return clean
 
 
-def _flatten(values: ValueMap) -> dict[tuple[str, str], int]:
-    """{(key, category): value}; category "" for an indicator without categories."""
-    flat: dict[tuple[str, str], int] = {}
-    for key, value in values.items():
-        if isinstance(value, dict):
-            for category, count in value.items():
-                flat[(key, category)] = count
-        else:
-            flat[(key, "")] = value
-    return flat
-
-
-def _upsert_add(session: Session, model: type[StateSum] | type[DaySum],
-                rows: list[dict[str, object]], keys: list[str]) -> None:
-    """Add each row's value to the stored one (insert when absent), atomically per row."""
-    if not rows:
-        return
-    dialect = session.get_bind().dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(model)
-    statement = statement.on_conflict_do_update(
-        index_elements=keys, set_={"value": model.value + statement.excluded.value})
-    session.execute(statement, rows)
-
-
-def _bump_figures(session: Session, period_id: int) -> None:
-    """Mark the period's figures as changed (readers compare versions to reuse their totals)."""
-    session.execute(update(Period).where(Period.id == period_id)
-                    .values(figures_version=Period.figures_version + 1)
-                    .execution_options(synchronize_session=False))
-
-
-def _store_values(session: Session, report: Report, old: ValueMap, new: ValueMap) -> None:
-    """Replace a report's current figures and move the running sums by the difference."""
-    _bump_figures(session, report.period_id)
-    session.execute(delete(ReportValue).where(ReportValue.report_id == report.id))
-    flat_new = _flatten(new)
-    if flat_new:
-        session.execute(ReportValue.__table__.insert(), [
-            {"report_id": report.id, "key": key, "category": category,
-             "period_id": report.period_id, "value": value}
-            for (key, category), value in flat_new.items()])
-    flat_old = _flatten(old)
-    deltas = {k: flat_new.get(k, 0) - flat_old.get(k, 0) for k in set(flat_new) | set(flat_old)}
-    deltas = {k: d for k, d in deltas.items() if d}
-    state_rows = [{"period_id": report.period_id, "state": report.state, "key": key,
-                   "category": category, "value": delta}
-                  for (key, category), delta in sorted(deltas.items())]
-    per_day: dict[str, int] = defaultdict(int)
-    for (key, _category), delta in deltas.items():
-        per_day[key] += delta
-    day_rows = [{"period_id": report.period_id, "date": report.date, "key": key, "value": d}
-                for key, d in sorted(per_day.items()) if d]
-    _upsert_add(session, StateSum, state_rows, ["period_id", "state", "key", "category"])
-    _upsert_add(session, DaySum, day_rows, ["period_id", "date", "key"])
-    _check_state_totals(session, report, [key for key, d in per_day.items() if d > 0])
-
-
-def _check_state_totals(session: Session, report: Report, raised: list[str]) -> None:
-    """Refuse a change that takes the state's total of an indicator past MAX_STATE_TOTAL.
-
-    Checked after the upsert, in the same transaction: the upsert holds the rows' locks, so
-    simultaneous reports of one state are counted together; the caller's rollback undoes it."""
-    if not raised:
-        return
-    over = session.execute(
-        select(StateSum.key, func.sum(StateSum.value))
-        .where(StateSum.period_id == report.period_id, StateSum.state == report.state,
-               StateSum.key.in_(raised))
-        .group_by(StateSum.key)
-        .having(func.sum(StateSum.value) > MAX_STATE_TOTAL)).all()
-    if over:
-        raise ValidationFailed({
-            f"values.{key}": (f"{report.state}'s total of this indicator for the period would "
-                              f"be {int(total):,}, above the limit of {MAX_STATE_TOTAL:,}")
-            for key, total in sorted(over)})
-
-
 def _participating_period(session: Session, actor: Principal, period_id: int) -> Period:
     require_role(actor, Role.LIAISON_OFFICER)
     return get_period(session, actor=actor, period_id=period_id)
@@ -285,7 +201,7 @@ def submit_report(session: Session, *, actor: Principal, period_id: int, on: dat
     session.flush()
     session.add(ReportVersion(report_id=report.id, version=1, values=clean, created_at=moment,
                               created_by=actor.id))
-    _store_values(session, report, {}, clean)
+    store_values(session, report, {}, clean)
     audit.record(session, action="report.submitted", actor=actor, object_type="report",
                  object_id=report.id, details={"date": on.isoformat(), "nil": not clean})
     return report, clean
@@ -317,7 +233,7 @@ def amend_report(session: Session, *, actor: Principal, report_id: int, values: 
     report.updated_at = utcnow()
     session.add(ReportVersion(report_id=report.id, version=report.version, values=clean,
                               created_by=actor.id, note=note))
-    _store_values(session, report, previous, clean)
+    store_values(session, report, previous, clean)
     audit.record(session, action="report.amended", actor=actor, object_type="report",
                  object_id=report.id, details={"version": report.version})
     return report, clean
@@ -335,7 +251,7 @@ def retract_report(session: Session, *, actor: Principal, report_id: int,
     report.retracted_by = actor.id
     report.retraction_reason = reason.strip()
     report.updated_at = report.retracted_at
-    _store_values(session, report, current_values(session, report), {})
+    store_values(session, report, current_values(session, report), {})
     audit.record(session, action="report.retracted", actor=actor, object_type="report",
                  object_id=report.id)
     return report

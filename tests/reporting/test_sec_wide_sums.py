@@ -9,7 +9,8 @@ from typing import Any
 
 from core.audit import AuditEvent
 from operations.models import Report, ReportVersion
-from operations.reporting import MAX_STATE_TOTAL, MAX_VALUE
+from operations.report_sums import MAX_STATE_TOTAL
+from operations.reporting import MAX_VALUE
 from tests.reporting.helpers import NLO_OF, PERSON_CATEGORIES, error_of
 
 DAY = "2015-10-01"
