@@ -37,6 +37,7 @@ class NotFound(DomainError):
 
     def __init__(self, what: str = "resource") -> None:
         super().__init__(f"No such {what}.")
+        self.what = what  # the object type of the audit row a refused read leaves
 
 
 class AlreadyExists(DomainError):

@@ -30,7 +30,7 @@ from werkzeug.routing import IntegerConverter, Map
 
 from core import audit
 from core.db import get_database, transaction
-from core.errors import DomainError, Forbidden
+from core.errors import DomainError, Forbidden, NotFound
 from core.identity.models import Role
 from core.identity.services import (
     Principal,
@@ -186,9 +186,26 @@ def _audit_refusal(error: Forbidden) -> None:
         log.exception("could not audit a refused permission")
 
 
+def _audit_read_refusal(error: NotFound) -> None:
+    """Record a 404 for an id the caller may not see or that does not exist (a probe, told
+    apart from a plain typo only by its pattern) in its own transaction."""
+    ids = [value for value in (request.view_args or {}).values() if isinstance(value, int)]
+    try:
+        with get_database().transaction() as session:
+            audit.record(session, action="read.refused", outcome="refused",
+                         actor=current_principal(), object_type=error.what[:64],
+                         object_id=ids[-1] if ids else None,
+                         details={"method": request.method, "path": request.path[:200],
+                                  "endpoint": request.endpoint or ""})
+    except Exception:
+        log.exception("could not audit a refused read")
+
+
 def _handle_domain_error(error: DomainError) -> Response:
     if isinstance(error, Forbidden):
         _audit_refusal(error)
+    elif isinstance(error, NotFound):
+        _audit_read_refusal(error)
     response = error_response(error.status, error.code, error.message, error.fields)
     if error.status == 401 and is_api_request():
         response.headers["WWW-Authenticate"] = 'Bearer realm="jpa"'
