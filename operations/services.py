@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import Any, NamedTuple
 
@@ -31,6 +31,9 @@ SEES_EVERY_PERIOD = (Role.ADMIN, Role.ANALYST)
 PERIOD_EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 PERIOD_LATEST = datetime(2101, 1, 1, tzinfo=UTC)
 PERIOD_RANGE_TEXT = "must be from 2000-01-01 00:00 to 2101-01-01 00:00 UTC (the end of 2100)"
+# A JPA is a window of weeks; a year at most keeps each state's list of local dates (reports,
+# completeness, daily reminders) short.
+PERIOD_MAX_LENGTH = timedelta(days=366)
 
 
 def _within_period_range(moment: datetime) -> bool:
@@ -54,8 +57,11 @@ def validate_period_fields(*, name: str, starts_at: datetime, ends_at: datetime,
             problems[name_of_field] = "give a time with an offset, e.g. 2015-09-28T00:00:00+07:00"
         elif not _within_period_range(value):
             problems[name_of_field] = PERIOD_RANGE_TEXT
-    if "starts_at" not in problems and "ends_at" not in problems and ends_at <= starts_at:
-        problems["ends_at"] = "must be after starts_at"
+    if "starts_at" not in problems and "ends_at" not in problems:
+        if ends_at <= starts_at:
+            problems["ends_at"] = "must be after starts_at"
+        elif ends_at - starts_at > PERIOD_MAX_LENGTH:
+            problems["ends_at"] = f"must be at most {PERIOD_MAX_LENGTH.days} days after starts_at"
     if not states:
         problems["states"] = "name at least one participating state"
     seen: set[str] = set()
