@@ -29,8 +29,10 @@ class PeriodCreate(RequestModel):
     """A new joint period. Times must carry an offset."""
 
     name: str = Field(min_length=1, max_length=200)
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
+    starts_at: AwareDatetime = Field(
+        description="from 2000-01-01T00:00:00Z to 2101-01-01T00:00:00Z")
+    ends_at: AwareDatetime = Field(
+        description="after starts_at, at most 366 days later, by 2101-01-01T00:00:00Z")
     states: list[StateCode] = Field(min_length=1, max_length=250)
     co_chairs: list[StateCode] = Field(default_factory=list, max_length=250)
 
