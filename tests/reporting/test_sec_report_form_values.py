@@ -76,7 +76,7 @@ def test_a_bad_operation_is_an_error_naming_it(desk, web, client, text):
 
 
 def test_the_api_refuses_a_figure_of_5000_digits_by_status_not_500(desk):
-    body = '{"date": "%s", "values": {"arrests": %s}}' % (DAY, "9" * 5000)
+    body = '{"date": "' + str(DAY) + '", "values": {"arrests": ' + "9" * 5000 + "}}"
     response = desk.api("nlo.tha").post(f"/api/v1/periods/{desk.pid}/reports", data=body,
                                         content_type="application/json")
     assert response.status_code in (400, 422), response.get_data(as_text=True)[:300]
