@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import smtplib
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -95,6 +96,10 @@ def mark_read(session: Session, *, user_id: int, notification_id: int | None = N
 MAX_ATTEMPTS = 5
 # Sent mail is kept this long, then purged by the housekeeping job.
 SENT_MAIL_KEPT = timedelta(days=30)
+# A single-use credential in a mail body (the activation link of an invitation): kept only
+# until the mail is sent, so the outbox table never holds a usable link the user already has.
+_CREDENTIAL_LINK = re.compile(r"(/activate/)[A-Za-z0-9_-]+")
+_CREDENTIAL_REMOVED = r"\1(link removed after sending)"
 
 
 def _message(sender: str, mail: OutboxMail) -> EmailMessage:
@@ -159,6 +164,7 @@ def deliver_pending(session: Session, *, host: str | None, port: int, sender: st
                 _failed(mail, error)
             else:
                 mail.sent_at, mail.last_error = utcnow(), None
+                mail.body = _CREDENTIAL_LINK.sub(_CREDENTIAL_REMOVED, mail.body)
                 sent += 1
                 continue
             # Only after a failed message: start the next one on a clean session.

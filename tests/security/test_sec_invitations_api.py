@@ -245,3 +245,15 @@ def test_two_simultaneous_activations_of_one_link_set_one_password(app, admin_ap
     client = app.test_client()
     assert _login(client, "new.nlo", winner).status_code == 200
     assert _login(client, "new.nlo", loser).status_code == 401
+
+
+def test_a_sent_link_is_blanked_from_the_outbox(admin_api, probe, smtp_server):
+    uid = invite(admin_api).json["id"]
+    token = link_token(smtp_server, "new.nlo@tha.example")
+    # Whoever reads the outbox table after the mail went (a backup, an operator) finds no
+    # usable link; the user received it whole.
+    [mail] = [m for m in probe.outbox() if m.recipient == "new.nlo@tha.example"]
+    assert mail.sent_at is not None
+    assert token not in mail.body
+    assert "/activate/" in mail.body  # the message still says what it was
+    assert admin_api.get(f"{USERS}/{uid}").json["status"] == "invited"
