@@ -184,8 +184,10 @@ def users() -> str | Response:
     with transaction(write=False) as db:
         people = services.list_users(db, actor=principal)
         expiries = invitations.pending_expiries(db, [u.id for u in people if u.invited])
+        second = twofactor.statuses(db, policy=_policy(), users=people)
     status = 422 if form.errors else 200
     return render_template("core/users.html", form=form, users=people, expiries=expiries,
+                           second=second,
                            confirm=ConfirmForm(), states=all_states().values(),
                            zones=sorted(known_time_zones())), status  # type: ignore[return-value]
 

@@ -144,3 +144,19 @@ def test_a_non_administrator_cannot_press_reset(app, client, accounts, nlo):
     # Nothing was reset: the NLO still gets the code step, not a new enrolment.
     assert WebAuth(app.test_client()).login("nlo.nzl").headers["Location"].endswith(
         "/login/code")
+
+
+def test_the_users_page_says_who_has_two_factor_and_offers_reset_only_to_them(app, client, nlo,
+                                                                             accounts):
+    other = accounts.create("nlo.tha", "liaison_officer", "THA")
+    enrol(app, "nlo.nzl")
+    accounts.create("root.admin", "admin")
+    WebAuth(client).login("root.admin")
+    page = client.get("/admin/users").get_data(as_text=True)
+    assert f"/admin/users/{nlo.id}/two-factor/reset" in page
+    # Nothing to reset for someone who never enrolled; the page says they must set it up.
+    assert f"/admin/users/{other.id}/two-factor/reset" not in page
+    rows = {m.group(1): m.group(0) for m in re.finditer(r"<tr>\s*<td>([^<]+)</td>.*?</tr>",
+                                                        page, re.S)}
+    assert "On" in rows["nlo.nzl"]
+    assert "Not set up (required at sign-in)" in rows["nlo.tha"]
