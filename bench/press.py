@@ -1,0 +1,117 @@
+"""Press benchmark: the public formats of a release.
+
+Measured and printed, never asserted (`make bench`). Part "pdf": the PDF of a two-page
+release (WeasyPrint, A4, system fonts, no network fetch), in English and in Thai, timed
+`--runs` times after one cold render (the cold one includes loading the fonts through
+fontconfig, paid once per process); prints the page count, p50, p99 and the cold time beside
+the machine's baseline loop (bench/deconfliction.py's `baseline_ms`), so that figures from
+different machines compare as ratios. Target printed beside the figures: PDF of a two-page
+release <= 2 s.
+
+    .venv/bin/python bench/press.py [--part pdf] [--runs 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import io
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+BENCH_DIR = PROJECT_DIR / "bench"
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != BENCH_DIR]
+sys.path.insert(0, str(PROJECT_DIR))
+
+_spec = importlib.util.spec_from_file_location("bench_deconfliction",
+                                               BENCH_DIR / "deconfliction.py")
+assert _spec and _spec.loader
+common = importlib.util.module_from_spec(_spec)
+sys.modules["bench_deconfliction"] = common  # dataclasses look their module up while defining
+_spec.loader.exec_module(common)
+
+PDF_TARGET_S = 2.0
+
+_ENGLISH = ("Law-enforcement agencies of the participating states assisted 1,234 victims and "
+            "arrested 56 suspects during the Joint Period of Action, working from a single set "
+            "of figures that every national liaison officer signed off before publication. ")
+_THAI = ("เจ้าหน้าที่ของประเทศที่เข้าร่วมได้ช่วยเหลือผู้เสียหาย 1,234 คน และจับกุมผู้ต้องสงสัย 56 ราย "
+         "ในระหว่างปฏิบัติการร่วม โดยใช้ตัวเลขชุดเดียวกันที่เจ้าหน้าที่ประสานงานของทุกประเทศได้รับรองแล้ว ")
+
+
+def two_page_release(language: str) -> Any:
+    """A release of about two A4 pages: paragraphs and a table of figures by state."""
+    from press.documents import Correction, PublishedVersion
+
+    sentence, paragraphs = (_THAI, 7) if language == "th" else (_ENGLISH, 9)
+    rows = "".join(f'<tr><td>State {i}</td><td class="num">{i * 37:,}</td></tr>'
+                   for i in range(1, 9))
+    html = ("".join(f"<h2>Part {i}</h2><p>{sentence * 2}</p>" if i % 4 == 0
+                    else f"<p>{sentence * 2}</p>" for i in range(paragraphs))
+            + f'<table><tr><th>State</th><th class="num">Victims</th></tr>{rows}</table>')
+    published = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+    return PublishedVersion(
+        slug=f"bench-two-pages-{language}", version=2, latest_version=2, language=language,
+        title="Joint Period of Action: regional results", html_body=html,
+        text_body=sentence * 2 * paragraphs, published_at=published, period_name="JPA 2026",
+        corrections=(Correction(2, published, "A figure was corrected."),))
+
+
+def percentile(samples: list[float], fraction: float) -> float:
+    """The `fraction` quantile of `samples` (nearest rank)."""
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def bench_pdf(args: argparse.Namespace) -> None:
+    """Time the PDF of a two-page release, cold and warm, in English and Thai."""
+    import pypdf
+
+    from press.pdf import ResourceGuard, render_pdf
+
+    for language in ("en", "th"):
+        release = two_page_release(language)
+        started = time.perf_counter()
+        guard = ResourceGuard()
+        data = render_pdf(release, guard=guard)
+        cold = time.perf_counter() - started
+        pages = len(pypdf.PdfReader(io.BytesIO(data)).pages)
+        samples = []
+        for _ in range(args.runs):
+            begun = time.perf_counter()
+            render_pdf(release)
+            samples.append(time.perf_counter() - begun)
+        p50, p99 = statistics.median(samples), percentile(samples, 0.99)
+        verdict = "ok" if max(p50, cold) <= PDF_TARGET_S else "OVER"
+        print(f"  PDF {language}: {pages} pages, {len(data) / 1024:.0f} KiB; "
+              f"p50 {1000 * p50:.0f} ms, p99 {1000 * p99:.0f} ms, cold {1000 * cold:.0f} ms "
+              f"(target <= {PDF_TARGET_S:.0f} s: {verdict}); refused fetches: "
+              f"{len(guard.refused)}", flush=True)
+
+
+PARTS: dict[str, Callable[[argparse.Namespace], None]] = {"pdf": bench_pdf}
+
+
+def main() -> None:
+    """Run the chosen parts and print their figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--part", choices=sorted(PARTS), action="append",
+                        help="a part to run (repeatable; default: all)")
+    parser.add_argument("--runs", type=int, default=20)
+    args = parser.parse_args()
+    print(f"press benchmark: baseline loop {common.baseline_ms():.1f} ms on this machine "
+          f"({os.cpu_count()} cores)", flush=True)
+    for name in args.part or sorted(PARTS):
+        print(f"[{name}]", flush=True)
+        PARTS[name](args)
+
+
+if __name__ == "__main__":
+    main()
