@@ -22,6 +22,7 @@ from core.cli import upgrade_database
 from core.identity import services as identity
 from core.identity.models import User
 from core.settings import Settings, load_settings
+from tests.deconfliction.helpers import SmtpServer, running_smtp
 from tests.postgres import throwaway_database
 
 TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
@@ -122,6 +123,13 @@ def client(app: Flask) -> FlaskClient:
 def runner(app: Flask) -> Any:
     """The `jpa` command line bound to the test application."""
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SmtpServer]:
+    """A real SMTP server (aiosmtpd) on a free local port, stopped cleanly afterwards."""
+    with running_smtp() as server:
+        yield server
 
 
 # ---------------------------------------------------------------- people

@@ -12,15 +12,11 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from sqlalchemy import text
 
 from core.db import Database
+from tests.audit_tampering import append_only_triggers_dropped
 
 JPA = Path(sys.prefix) / "bin" / "jpa"
-RESTORE_POSTGRES_TRIGGER = (
-    "CREATE TRIGGER audit_events_append_only BEFORE UPDATE OR DELETE ON audit_events "
-    "FOR EACH ROW EXECUTE FUNCTION audit_events_append_only()"
-)
 
 
 @pytest.fixture
@@ -33,18 +29,8 @@ def database(app: Flask) -> Database:
 def without_append_only_triggers(database: Database) -> Iterator[None]:
     """Drop the audit table's append-only triggers; put PostgreSQL's back afterwards (its
     database is shared by the whole run)."""
-    with database.engine.begin() as connection:
-        if database.is_postgresql:
-            connection.execute(text("DROP TRIGGER audit_events_append_only ON audit_events"))
-        else:
-            connection.execute(text("DROP TRIGGER audit_events_no_update"))
-            connection.execute(text("DROP TRIGGER audit_events_no_delete"))
-    try:
+    with append_only_triggers_dropped(database):
         yield
-    finally:
-        if database.is_postgresql:
-            with database.engine.begin() as connection:
-                connection.execute(text(RESTORE_POSTGRES_TRIGGER))
 
 
 @dataclass

@@ -10,10 +10,13 @@ from __future__ import annotations
 import email
 import email.policy
 import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from aiosmtpd.controller import Controller
 from flask import Flask
 from sqlalchemy import select
 
@@ -233,3 +236,30 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+@contextmanager
+def running_smtp() -> Iterator[SmtpServer]:
+    """A real SMTP server (aiosmtpd) on a free local port, stopped afterwards."""
+    sink = MailSink()
+    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        yield SmtpServer("127.0.0.1", controller.port, sink)
+    finally:
+        controller.stop()
+
+
+def make_world(app: Flask, accounts: Any) -> World:
+    """The period (THA, MYS, NZL, LKA; NZL and LKA co-chair) with everyone in PEOPLE."""
+    users: dict[str, int] = {}
+    for username, fields in PEOPLE.items():
+        values = dict(fields)
+        users[username] = accounts.create(username, values.pop("role"), values.pop("state", None),
+                                          **values).id
+    admin = accounts.api("admin")
+    pid = post_period(admin, "Bali Process JPA 2031", PERIOD_START, PERIOD_END, STATES,
+                      CO_CHAIRS)
+    built = World(app, accounts, pid, users)
+    built._clients["admin"] = admin
+    return built

@@ -20,7 +20,6 @@ from tests.security import sec_invite_support as support
 ADMIN, ADMIN_PASSWORD = "admin.invites", "a passphrase for the administrator"
 CHOSEN = "the analyst's own passphrase"
 
-smtp_server = support.smtp_server
 
 
 @pytest.fixture

@@ -7,16 +7,13 @@ to a new enrolment. No console errors, CSP violations or failed sub-resources.""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 
 import pyotp
 import pytest
-from aiosmtpd.controller import Controller
 from playwright.sync_api import Page, expect
 
 from core.identity import twofactor
 from tests.conftest import make_settings
-from tests.deconfliction.helpers import MailSink, SmtpServer, free_port
 from tests.security.sec_twofactor_helpers import enrol
 
 pytestmark = pytest.mark.browser
@@ -25,19 +22,6 @@ NLO = "nlo.e2e"
 NLO_PASSWORD = "a long passphrase of the liaison officer"
 ADMIN_PASSWORD = "a passphrase for the administrator"
 CODE_LABEL = "Code from your authenticator app"
-
-
-@pytest.fixture
-def smtp_server() -> Iterator[SmtpServer]:
-    """A real SMTP server (aiosmtpd) on a free local port."""
-    sink = MailSink()
-    port = free_port()
-    controller = Controller(sink, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield SmtpServer("127.0.0.1", port, sink)
-    finally:
-        controller.stop()
 
 
 @pytest.fixture

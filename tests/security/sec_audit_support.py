@@ -17,11 +17,8 @@ from sqlalchemy import select, text
 from core import audit
 from core.audit import AuditEvent
 from core.db import Database
+from tests.audit_tampering import append_only_triggers_dropped
 
-RESTORE_POSTGRES_TRIGGER = (
-    "CREATE TRIGGER audit_events_append_only BEFORE UPDATE OR DELETE ON audit_events "
-    "FOR EACH ROW EXECUTE FUNCTION audit_events_append_only()"
-)
 # The fields of a row that its hash covers, in the order DESIGN.md's chain hashes them.
 CHAINED = ("seq", "at", "actor_id", "actor_username", "actor_state", "action", "object_type",
            "object_id", "outcome", "request_id", "details", "prev_hash")
@@ -37,18 +34,8 @@ def database(app: Flask) -> Database:
 def intruder(database: Database) -> Iterator[None]:
     """Drop the append-only triggers as someone with the database file (or DDL rights) would;
     PostgreSQL's database is shared by the run, so its trigger comes back afterwards."""
-    with database.engine.begin() as connection:
-        if database.is_postgresql:
-            connection.execute(text("DROP TRIGGER audit_events_append_only ON audit_events"))
-        else:
-            connection.execute(text("DROP TRIGGER audit_events_no_update"))
-            connection.execute(text("DROP TRIGGER audit_events_no_delete"))
-    try:
+    with append_only_triggers_dropped(database):
         yield
-    finally:
-        if database.is_postgresql:
-            with database.engine.begin() as connection:
-                connection.execute(text(RESTORE_POSTGRES_TRIGGER))
 
 
 def append(database: Database, count: int, prefix: str = "sec.event") -> None:

@@ -8,13 +8,12 @@ the test modules that use them)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from flask import Flask
 from sqlalchemy import select
 
@@ -23,7 +22,7 @@ from core.identity.models import User
 from core.notify import Notification, OutboxMail
 from core.settings import Settings
 from tests.conftest import make_settings
-from tests.deconfliction.helpers import MailSink, SmtpServer, body_text, free_port
+from tests.deconfliction.helpers import SmtpServer, body_text
 
 USERS = "/api/v1/users"
 ACTIVATE = "/api/v1/auth/activate"
@@ -44,19 +43,6 @@ PEOPLE: dict[str, dict[str, Any]] = {
     "analyst": {"role": "analyst", "email": "analyst@jpa.example"},
     "root.admin": {"role": "admin", "email": "root@jpa.example"},
 }
-
-
-@pytest.fixture
-def smtp_server() -> Iterator[SmtpServer]:
-    """A real SMTP server (aiosmtpd) on a free local port, stopped cleanly afterwards."""
-    sink = MailSink()
-    port = free_port()
-    controller = Controller(sink, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield SmtpServer("127.0.0.1", port, sink)
-    finally:
-        controller.stop()
 
 
 @pytest.fixture

@@ -21,7 +21,6 @@ expect_error = support.expect_error
 people = support.people
 probe = support.probe
 settings = support.settings
-smtp_server = support.smtp_server
 
 CO_CHAIRS = {"chair.nzl", "chair.lka"}  # chair.old is disabled
 

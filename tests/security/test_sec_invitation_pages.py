@@ -20,7 +20,6 @@ from tests.security.sec_invite_support import (
 # Fixtures shared with the other invitation tests.
 probe = support.probe
 settings = support.settings
-smtp_server = support.smtp_server
 
 
 def _admin(accounts, client) -> WebAuth:

@@ -27,7 +27,6 @@ from tests.security.sec_invite_support import (
 expect_error = support.expect_error
 probe = support.probe
 settings = support.settings
-smtp_server = support.smtp_server
 
 
 def _activate(client: Any, token: str, password: str = NEW_PASSWORD) -> Any:

@@ -7,15 +7,10 @@ from collections.abc import Iterator
 
 import pytest
 from flask import Flask
-from sqlalchemy import text
 
 from core.db import Database
 from core.identity.services import IdentityPolicy, Principal
-
-RESTORE_POSTGRES_TRIGGER = (
-    "CREATE TRIGGER audit_events_append_only BEFORE UPDATE OR DELETE ON audit_events "
-    "FOR EACH ROW EXECUTE FUNCTION audit_events_append_only()"
-)
+from tests.audit_tampering import append_only_triggers_dropped
 
 
 @pytest.fixture
@@ -34,18 +29,8 @@ def policy(app: Flask) -> IdentityPolicy:
 def without_append_only_triggers(database: Database) -> Iterator[None]:
     """Drop the triggers that refuse UPDATE and DELETE on audit_events, as an intruder with
     DDL rights would; the PostgreSQL database is shared by the run, so the trigger comes back."""
-    with database.engine.begin() as connection:
-        if database.is_postgresql:
-            connection.execute(text("DROP TRIGGER audit_events_append_only ON audit_events"))
-        else:
-            connection.execute(text("DROP TRIGGER audit_events_no_update"))
-            connection.execute(text("DROP TRIGGER audit_events_no_delete"))
-    try:
+    with append_only_triggers_dropped(database):
         yield
-    finally:
-        if database.is_postgresql:
-            with database.engine.begin() as connection:
-                connection.execute(text(RESTORE_POSTGRES_TRIGGER))
 
 
 @pytest.fixture
