@@ -94,11 +94,11 @@ def build(url: str, instance: Path, n_states: int, days: int) -> tuple[Any, int,
                     base = (number + index + k) % 5
                     values[indicator.key] = ({c: base for c in indicator.categories}
                                              if indicator.categories else base)
-                report, _ = outcome_services.submit_report(session, actor=actor, period_id=pid,
-                                                    on=day, values=values)
+                report, _ = outcome_services.submit_report(session, actor=actor,
+                                                           period_id=pid, on=day, values=values)
                 if index % 10 == 0:
                     outcome_services.amend_report(session, actor=actor, report_id=report.id,
-                                           values={**values, "arrests": 9})
+                                                  values={**values, "arrests": 9})
     print(f"  built {n_states} states x {days} days in {time.perf_counter() - started:.1f} s",
           flush=True)
     return app, pid, Principal.of(chair, "bench")

@@ -29,7 +29,7 @@ def list_indicators(path: PeriodPath) -> tuple[Response, int]:
     """The period's indicators: the default catalogue and its own, with their definitions."""
     with transaction(write=False) as session:
         found = services.list_indicators(session, actor=current_api_principal(),
-                                          period_id=path.pid)
+                                         period_id=path.pid)
     return json_response([i.as_json() for i in found])
 
 
@@ -38,7 +38,7 @@ def add_indicator(path: PeriodPath, body: IndicatorIn) -> tuple[Response, int]:
     """Add a period-specific indicator (administrator or one of the period's co-chairs)."""
     with transaction() as session:
         created = services.add_indicator(session, actor=current_api_principal(),
-                                          period_id=path.pid, **body.model_dump())
+                                         period_id=path.pid, **body.model_dump())
     return json_response(created.as_json(), 201)
 
 
@@ -83,7 +83,7 @@ def amend_report(path: ReportPath, body: AmendIn) -> tuple[Response, int]:
 
     def handler(session: Session) -> tuple[dict[str, Any], int]:
         report, values = services.amend_report(session, actor=actor, report_id=path.rid,
-                                                values=body.values, note=body.note)
+                                               values=body.values, note=body.note)
         return services.report_view(report, values), 201
 
     return idempotent(f"amend:{path.rid}", handler)
@@ -94,7 +94,7 @@ def retract_report(path: ReportPath, body: RetractIn) -> tuple[Response, int]:
     """Withdraw a report from the totals (owner); it is kept with the reason."""
     with transaction() as session:
         report = services.retract_report(session, actor=current_api_principal(),
-                                          report_id=path.rid, reason=body.reason)
+                                         report_id=path.rid, reason=body.reason)
         payload = services.report_view(report, services.current_values(session, report))
     return json_response(payload)
 
@@ -104,7 +104,7 @@ def report_history(path: ReportPath) -> tuple[Response, int]:
     """Every version of a report, oldest first (owner)."""
     with transaction(write=False) as session:
         report, versions = services.report_history(session, actor=current_api_principal(),
-                                                    report_id=path.rid)
+                                                   report_id=path.rid)
         payload = {
             "report_id": report.id, "retracted": report.retracted_at is not None,
             "retraction_reason": report.retraction_reason,
@@ -177,5 +177,5 @@ def completeness(path: PeriodPath) -> tuple[Response, int]:
     """Which state reported on which of its local dates so far (a nil report counts)."""
     with transaction(write=False) as session:
         payload = figures.completeness(session, actor=current_api_principal(),
-                                         period_id=path.pid)
+                                       period_id=path.pid)
     return json_response(payload)

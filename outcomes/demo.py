@@ -190,13 +190,13 @@ def seed_demo_reports(session: Session, period: Period) -> int:
             count += 1
             if day.draft is not None:
                 services.amend_report(session, actor=actor, report_id=report.id,
-                                       values=day.values,
-                                       note="corrected: figure confirmed by the case officer")
+                                      values=day.values,
+                                      note="corrected: figure confirmed by the case officer")
             if day.duplicate:
                 copy, _ = services.submit_report(
                     session, actor=actor, period_id=period.id, on=day.on, values=day.values,
                     now=DEMO_REPORTED_AT)
                 services.retract_report(session, actor=actor, report_id=copy.id,
-                                         reason="sent twice by mistake")
+                                        reason="sent twice by mistake")
                 count += 1
     return count
