@@ -23,7 +23,8 @@ from core.settings import Settings, load_settings
 
 CORE_DIR = Path(__file__).resolve().parent / "core"
 MODEL_MODULES = ("core.audit", "core.identity.models", "core.notify", "core.idempotency",
-                 "core.scheduler", "deconfliction.models", "operations.models")
+                 "core.scheduler", "deconfliction.models", "operations.models",
+                 "outcomes.models")
 
 
 def load_models() -> MetaData:
@@ -101,12 +102,20 @@ def _register_domains(app: OpenAPI) -> None:
     from operations import cli as operations_cli
     from operations import jobs as operations_jobs
     from operations import views as operations_views
+    from operations.demo import register_report_seeder
+    from operations.period_page import register as register_period_page_part
+    from outcomes import api as outcomes_api
+    from outcomes import jobs as outcomes_jobs
+    from outcomes import views as outcomes_views
+    from outcomes.demo import seed_demo_reports
 
     app.register_blueprint(identity_views.bp)
     app.register_blueprint(twofactor_views.bp)
     app.register_blueprint(operations_views.bp)
+    app.register_blueprint(outcomes_views.bp)
     app.register_api(identity_api.bp)
     app.register_api(operations_api.bp)
+    app.register_api(outcomes_api.bp)
     app.register_api(inbox.api)
     app.register_blueprint(inbox.views)
     app.context_processor(lambda: {"unread_notifications": inbox.unread_for_nav()})
@@ -117,7 +126,11 @@ def _register_domains(app: OpenAPI) -> None:
     web.register_nav(app, "Users", "identity.users", Role.ADMIN)
     web.register_nav(app, "Notifications", "inbox.notifications_page", Role.CO_CHAIR,
                      Role.LIAISON_OFFICER, Role.ANALYST)
+    register_period_page_part(app, outcomes_views.period_page_part)
     operations_cli.register(app)
+    register_report_seeder(app, seed_demo_reports)
+    # The reminder first, as when it was operations' first job: a pass runs jobs in this order.
+    outcomes_jobs.register(app)
     operations_jobs.register(app)
 
 

@@ -56,9 +56,9 @@ def build(url: str, instance: Path, n_states: int, days: int) -> tuple[Any, int,
     from core.identity import services as identity
     from core.identity.services import Principal
     from core.settings import load_settings
-    from operations import reporting
     from operations import services as operations
-    from operations.indicators import DEFAULT_INDICATORS
+    from outcomes import services as outcome_services
+    from outcomes.indicators import DEFAULT_INDICATORS
 
     settings = load_settings({"JPA_DATABASE_URL": url}, instance_path=instance,
                              secret_key=SECRET, blinding_key=BLINDING, argon2_time_cost=1,
@@ -87,18 +87,18 @@ def build(url: str, instance: Path, n_states: int, days: int) -> tuple[Any, int,
         actor = Principal.of(officer, "bench")
         with database.transaction() as session:
             found = operations.get_period(session, actor=actor, period_id=pid)
-            dates = reporting.local_dates(found, actor.state or "")
+            dates = outcome_services.local_dates(found, actor.state or "")
             for index, day in enumerate(dates[:days]):
                 values: dict[str, Any] = {}
                 for k, indicator in enumerate(DEFAULT_INDICATORS):
                     base = (number + index + k) % 5
                     values[indicator.key] = ({c: base for c in indicator.categories}
                                              if indicator.categories else base)
-                report, _ = reporting.submit_report(session, actor=actor, period_id=pid,
-                                                    on=day, values=values)
+                report, _ = outcome_services.submit_report(session, actor=actor,
+                                                           period_id=pid, on=day, values=values)
                 if index % 10 == 0:
-                    reporting.amend_report(session, actor=actor, report_id=report.id,
-                                           values={**values, "arrests": 9})
+                    outcome_services.amend_report(session, actor=actor, report_id=report.id,
+                                                  values={**values, "arrests": 9})
     print(f"  built {n_states} states x {days} days in {time.perf_counter() - started:.1f} s",
           flush=True)
     return app, pid, Principal.of(chair, "bench")
@@ -141,7 +141,7 @@ def get_rate(port: int, path: str, token: str | None, requests: int, threads: in
 
 def run(backend: str, args: argparse.Namespace) -> None:
     """One backend: build, time the services, then HTTP against the bare endpoint."""
-    from operations import reporting
+    from outcomes import figures
 
     print(f"\n[{backend}]", flush=True)
     with tempfile.TemporaryDirectory(prefix="jpa-bench-out-") as tmp, ExitStack() as stack:
@@ -149,8 +149,8 @@ def run(backend: str, args: argparse.Namespace) -> None:
         url = stack.enter_context(common.database_url(backend, directory))
         app, pid, chair = build(url, directory / "instance", args.states, args.days)
         for name, call in (
-            ("totals", lambda s: reporting.totals(s, actor=chair, period_id=pid)),
-            ("completeness", lambda s: reporting.completeness(s, actor=chair, period_id=pid)),
+            ("totals", lambda s: figures.totals(s, actor=chair, period_id=pid)),
+            ("completeness", lambda s: figures.completeness(s, actor=chair, period_id=pid)),
         ):
             call_samples = timed(app, args.runs, call)
             ordered = sorted(call_samples)
@@ -160,7 +160,7 @@ def run(backend: str, args: argparse.Namespace) -> None:
             print(f"  {name:<13} p50 {p50:7.1f} ms  p99 {p99:7.1f} ms   "
                   f"(target p50 <= 50 ms: {verdict})", flush=True)
         with app.extensions["jpa.db"].transaction(write=False) as session:
-            document = app.json.dumps(reporting.totals(session, actor=chair, period_id=pid))
+            document = app.json.dumps(figures.totals(session, actor=chair, period_id=pid))
         app.extensions["jpa.db"].dispose()
         document_path = directory / "totals.json"
         document_path.write_text(document)

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, Response, current_app, g, jsonify, request
 from flask_openapi3 import APIBlueprint, Tag
+from flask_openapi3.utils import get_operation_id_for_path
 from pydantic import ValidationError
+from sqlalchemy.orm import Session
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
-from core import audit
+from core import audit, idempotency
 from core.db import get_database, transaction, utcnow
 from core.errors import Unauthenticated
 from core.identity.services import Principal, authenticate_token
@@ -173,10 +176,20 @@ def _api_before_request() -> Response | None:
     return _check_body() or _check_query() or _authenticate()
 
 
-def make_api_blueprint(name: str, import_name: str, *, tag: str) -> APIBlueprint:
-    """A blueprint under /api/v1 whose routes require a bearer token unless marked public."""
+def make_api_blueprint(name: str, import_name: str, *, tag: str,
+                       operation_ids_of: str | None = None) -> APIBlueprint:
+    """A blueprint under /api/v1 whose routes require a bearer token unless marked public.
+
+    `operation_ids_of`: the blueprint name the OpenAPI operationIds are made from (default
+    `name`), so that routes moved to another blueprint keep the operationIds clients know."""
+    id_name = operation_ids_of or name
+
+    def operation_id(*, bp_name: str = "", name: str = "", path: str = "",
+                     method: str = "") -> str:
+        return get_operation_id_for_path(bp_name=id_name, name=name, path=path, method=method)
+
     return APIBlueprint(name, import_name, url_prefix=API_PREFIX, abp_tags=[Tag(name=tag)],
-                        abp_security=BEARER)
+                        abp_security=BEARER, operation_id_callback=operation_id)
 
 
 def _mark_public_operations(app: Flask, document: dict[str, Any]) -> dict[str, Any]:
@@ -207,3 +220,27 @@ def init_app(app: Flask) -> None:
 def json_response(payload: Any, status: int = 200) -> tuple[Response, int]:
     """A JSON body with a status (views return this)."""
     return jsonify(payload), status
+
+
+def idempotent(endpoint: str, handler: Callable[[Session], tuple[dict[str, Any], int]],
+               ) -> tuple[Response, int]:
+    """Run a write once per Idempotency-Key: the same key and body again replays the first
+    response and stores nothing; the same key with another body is a 422. `endpoint` names
+    what is asked (e.g. "submit:12"); `handler` writes in the one transaction and returns the
+    body and status."""
+    actor = current_api_principal()
+    raw_key = request.headers.get("Idempotency-Key")
+    key = idempotency.check_key(raw_key) if raw_key is not None else None
+    payload = request.get_json(silent=True)
+    secret = idempotency.secret_for(current_app.extensions["jpa.settings"].secret_key)
+    with transaction() as session:
+        if key:
+            replay = idempotency.find_replay(session, user_id=actor.id, key=key,
+                                             endpoint=endpoint, payload=payload, secret=secret)
+            if replay is not None:
+                return json_response(replay.body, replay.status)
+        body, status = handler(session)
+        if key:
+            idempotency.remember(session, user_id=actor.id, key=key, endpoint=endpoint,
+                                 payload=payload, status=status, body=body, secret=secret)
+    return json_response(body, status)

@@ -1,1 +1,1 @@
-"""Operations: joint periods, participating states, operations and outcome reporting."""
+"""Operations: joint periods, participating states and operations."""

@@ -6,7 +6,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from operations.demo import DEMO_PASSWORD, seed_demo
+from operations.demo import DEMO_PASSWORD, report_seeder, seed_demo
 
 
 @click.command("demo")
@@ -17,7 +17,8 @@ def demo() -> None:
     with database.transaction() as session:
         result = seed_demo(session, policy=current_app.extensions["jpa.identity"],
                            blinding_key=current_app.extensions["jpa.settings"]
-                           .blinding_key.encode())
+                           .blinding_key.encode(),
+                           seed_reports=report_seeder(current_app))
     click.echo(f"Demo period: {result.period_name} (id {result.period_id}); "
                f"{result.created_users} new users, {result.created_operations} new operations, "
                f"{result.created_reports} new reports")

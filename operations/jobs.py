@@ -1,8 +1,6 @@
-"""The scheduled jobs of joint periods, run by `jpa scheduler` (see core.scheduler).
+"""The scheduled jobs of joint periods, run by `jpa scheduler` (see core.scheduler). The daily
+report reminder is outcomes' (outcomes.jobs); its helpers here are shared with it.
 
-- `operations.report_reminder`: at 18:00 local time in each participating state, on each of
-  its local dates inside the period's window, remind the state's NLOs if the state has not
-  reported for that date (inbox and e-mail).
 - `operations.conflict_escalation`: tell the period's co-chairs about a conflict not
   acknowledged by both parties within 24 hours, or one hour before the earlier operation
   starts, whichever comes first (pointers only: id, states, severity, age).
@@ -15,7 +13,7 @@ stopped is caught up (once: the ledger holds every slot run).
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Flask
@@ -28,18 +26,13 @@ from core.scheduler import RunContext, Slot, register_job
 from deconfliction import jobs as deconfliction_jobs
 from deconfliction.models import ConflictRecord
 from operations.models import Period
-from operations.reporting import local_dates, state_zone, states_without_report
 
-REMINDER_JOB = "operations.report_reminder"
 ESCALATION_JOB = "operations.conflict_escalation"
 PERIOD_PHASE_JOB = "operations.period_phase"
-REMINDER_TIME = time(18, 0)
 
 
 def register(app: Flask) -> None:
     """Register the jobs of joint periods with the application's scheduler registry."""
-    register_job(app, REMINDER_JOB, due_slots=reminder_slots, run=send_reminder,
-                 description="18:00 local: remind NLOs of states that have not reported")
     register_job(app, ESCALATION_JOB, due_slots=escalation_slots, run=escalate,
                  description="escalate unacknowledged conflicts to the co-chairs")
     register_job(app, PERIOD_PHASE_JOB, due_slots=phase_slots, run=announce_phase,
@@ -49,7 +42,7 @@ def register(app: Flask) -> None:
 # ---------------------------------------------------------------- helpers
 
 
-def _users(session: Session, *, states: list[str], roles: tuple[Role, ...] | None = None,
+def users_in(session: Session, *, states: list[str], roles: tuple[Role, ...] | None = None,
            ) -> list[User]:
     if not states:
         return []
@@ -59,7 +52,7 @@ def _users(session: Session, *, states: list[str], roles: tuple[Role, ...] | Non
     return list(session.scalars(query.order_by(User.id)))
 
 
-def _link(context: RunContext, path: str) -> str:
+def absolute_link(context: RunContext, path: str) -> str:
     return f"{context.settings.base_url.rstrip('/')}{path}"
 
 
@@ -75,57 +68,10 @@ def _when(moment: datetime, user: User) -> str:
     return f"{moment.astimezone(zone):%Y-%m-%d %H:%M} ({zone.key})"
 
 
-def _periods_touching(session: Session, now: datetime, since: datetime) -> list[Period]:
+def periods_touching(session: Session, now: datetime, since: datetime) -> list[Period]:
     """Periods whose window overlaps (since, now]."""
     return list(session.scalars(select(Period).where(
         Period.starts_at <= now, Period.ends_at > since).order_by(Period.id)))
-
-
-# ---------------------------------------------------------------- daily report reminders
-
-
-def reminder_moment(day: date, state: str) -> datetime:
-    """18:00 on a local date in the state's zone."""
-    return datetime.combine(day, REMINDER_TIME, tzinfo=state_zone(state))
-
-
-def reminder_slots(session: Session, now: datetime, since: datetime) -> list[Slot]:
-    """One slot per period, state and local date whose 18:00 falls inside the period's window
-    and in (since, now]."""
-    slots: list[Slot] = []
-    for period in _periods_touching(session, now, since):
-        for state in period.states:
-            for day in local_dates(period, state, until=now):
-                moment = reminder_moment(day, state)
-                if not (period.starts_at <= moment < period.ends_at and since < moment <= now):
-                    continue
-                slots.append(Slot(f"period {period.id} {state} {day.isoformat()}", moment,
-                                  {"period_id": period.id, "state": state,
-                                   "date": day.isoformat()}))
-    return slots
-
-
-def send_reminder(session: Session, slot: Slot, context: RunContext) -> str:
-    """Remind the state's NLOs, unless the state has reported for the date meanwhile."""
-    period = session.get(Period, slot.data["period_id"])
-    state, day = str(slot.data["state"]), date.fromisoformat(str(slot.data["date"]))
-    if period is None or state not in period.states:
-        return "the state no longer takes part"
-    if not states_without_report(session, period=period, on_date=day, states=[state]):
-        return f"{state} has reported for {day}: nothing sent"
-    nlos = _users(session, states=[state], roles=(Role.LIAISON_OFFICER,))
-    link = f"/periods/{period.id}/report"
-    for user in nlos:
-        notify.notify(
-            session, user_id=user.id, email=user.email,
-            subject=f"Reminder: {state}'s daily report for {day:%d %b %Y} is due",
-            body=(f"{period.name}\n\n"
-                  f"{state} has not yet reported its outcomes for {day.isoformat()} "
-                  f"({state}'s local date). Please submit the daily report; a nil report "
-                  f"counts when there is nothing to report.\n\n"
-                  f"Report: {_link(context, link)}\n"),
-            link=link)
-    return f"reminded {len(nlos)} NLO(s) of {state} for {day}"
 
 
 # ---------------------------------------------------------------- conflict escalation
@@ -156,7 +102,7 @@ def escalate(session: Session, slot: Slot, context: RunContext) -> str:
     period = session.get(Period, record.period_id)
     if period is None:
         return "the period is gone"
-    chairs = _users(session, states=period.co_chairs, roles=(Role.CO_CHAIR,))
+    chairs = users_in(session, states=period.co_chairs, roles=(Role.CO_CHAIR,))
     why = ("not acknowledged by both parties within 24 hours" if item.rule ==
            deconfliction_jobs.RULE_24H else
            "not acknowledged by both parties, and one of its operations starts within the "
@@ -176,7 +122,7 @@ def escalate(session: Session, slot: Slot, context: RunContext) -> str:
                   f"(since {_when(item.opened_at, user)})\n"
                   f"  Acknowledged by: {acknowledged}; awaiting: "
                   f"{', '.join(item.awaiting)}\n\n"
-                  f"Details: {_link(context, link)}\n"),
+                  f"Details: {absolute_link(context, link)}\n"),
             link=link)
     return f"escalated conflict #{record.id} ({item.rule}) to {len(chairs)} co-chair(s)"
 
@@ -188,7 +134,7 @@ def phase_slots(session: Session, now: datetime, since: datetime) -> list[Slot]:
     """`active` when a window opens and `closed` when it ends, each in (since, now]; no
     `active` notice for a period that has already closed."""
     slots: list[Slot] = []
-    for period in _periods_touching(session, now, since):
+    for period in periods_touching(session, now, since):
         if since < period.starts_at <= now < period.ends_at:
             slots.append(Slot(f"period {period.id} active", period.starts_at,
                               {"period_id": period.id, "phase": "active"}))
@@ -204,7 +150,7 @@ def announce_phase(session: Session, slot: Slot, context: RunContext) -> str:
     if period is None:
         return "the period is gone"
     phase = str(slot.data["phase"])
-    people = _users(session, states=period.states)
+    people = users_in(session, states=period.states)
     link = f"/periods/{period.id}"
     for user in people:
         if phase == "active":
@@ -219,5 +165,5 @@ def announce_phase(session: Session, slot: Slot, context: RunContext) -> str:
                     f"{_when(period.ends_at, user)}.\n"
                     f"Participating states: {', '.join(period.states)}.\n")
         notify.notify(session, user_id=user.id, email=user.email, subject=subject,
-                      body=body + f"\nPeriod: {_link(context, link)}\n", link=link)
+                      body=body + f"\nPeriod: {absolute_link(context, link)}\n", link=link)
     return f"told {len(people)} participant(s) that the period is {phase}"

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from datetime import date as date_type
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import (
     AwareDatetime,
@@ -16,7 +15,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from core.schemas import Number, RequestModel, WholeNumber
+from core.schemas import Number, RequestModel
 from operations.models import Operation, Period
 from operations.phase import Phase
 from operations.services import ContactData, LocationData, Registration, TargetData
@@ -232,41 +231,3 @@ class ResolveIn(RequestModel):
 
     resolution: Literal["proceed", "joint", "delay", "cancel"]
     note: str = Field(default="", max_length=2000)
-
-
-class ReportIn(RequestModel):
-    """A day's figures: indicator keys with whole numbers or category objects; none = nil."""
-
-    date: date_type = Field(description="local date of the reporting state, YYYY-MM-DD")
-    operation_id: WholeNumber | None = Field(default=None, ge=1, le=2**31 - 1)
-    values: dict[str, Any] = Field(default_factory=dict)
-
-
-class AmendIn(RequestModel):
-    """New values for a report (a new version; the old one is kept)."""
-
-    values: dict[str, Any] = Field(default_factory=dict)
-    note: str | None = Field(default=None, max_length=2000)
-
-
-class RetractIn(RequestModel):
-    """Why a report is withdrawn from the totals."""
-
-    reason: str = Field(min_length=1, max_length=2000)
-
-
-class ReportPath(BaseModel):
-    """Path parameter of one report."""
-
-    rid: int
-
-
-class IndicatorIn(RequestModel):
-    """A period-specific indicator."""
-
-    key: str = Field(min_length=1, max_length=64)
-    label: str = Field(min_length=1, max_length=200)
-    unit: Literal["persons", "cases", "items", "activities"]
-    definition: str = Field(default="", max_length=4000)
-    categories: list[Annotated[str, StringConstraints(min_length=1, max_length=32)]] | None = \
-        Field(default=None, max_length=20)

@@ -98,7 +98,7 @@ def create_period(session: Session, *, actor: Principal, name: str, starts_at: d
     return period
 
 
-def _visible(actor: Principal, *columns: Any) -> Any:
+def visible_periods(actor: Principal, *columns: Any) -> Any:
     """A select of `columns` (default: the Period) over the periods the actor may see."""
     query = select(*(columns or (Period,)))
     if actor.role in SEES_EVERY_PERIOD:
@@ -107,24 +107,15 @@ def _visible(actor: Principal, *columns: Any) -> Any:
         .where(PeriodState.state == actor.state)
 
 
-def figures_version(session: Session, *, actor: Principal, period_id: int) -> int:
-    """The period's figures version in one lookup; NotFound when the actor may not see it."""
-    version = session.scalar(_visible(actor, Period.figures_version)
-                             .where(Period.id == period_id))
-    if version is None:
-        raise NotFound("period")
-    return version
-
-
 def list_periods(session: Session, *, actor: Principal) -> list[Period]:
     """The periods the actor may see: all for admins and analysts, else their state's."""
-    query = _visible(actor).order_by(Period.starts_at.desc(), Period.id.desc())
+    query = visible_periods(actor).order_by(Period.starts_at.desc(), Period.id.desc())
     return list(session.scalars(query))
 
 
 def get_period(session: Session, *, actor: Principal, period_id: int) -> Period:
     """One period; a period the actor may not see is NotFound, like a missing one."""
-    period = session.scalar(_visible(actor).where(Period.id == period_id))
+    period = session.scalar(visible_periods(actor).where(Period.id == period_id))
     if period is None:
         raise NotFound("period")
     return period

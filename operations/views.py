@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
-from datetime import date, datetime
 from types import SimpleNamespace
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from markupsafe import Markup
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from core import notify
-from core.csvsafe import csv_document
 from core.db import transaction
 from core.errors import ValidationFailed
 from core.identity.forms import ConfirmForm
@@ -22,8 +19,7 @@ from core.identity.models import Role
 from core.settings import Settings
 from core.states import all_states, check_time_zone, known_time_zones
 from core.web import current_principal, login_manager, role_required
-from operations import operation_form, reporting, services
-from operations.charts import bar_chart
+from operations import operation_form, period_page, services
 from operations.forms import OperationForm, PeriodCreateForm, ResolveForm, split_codes
 from operations.services import Registration
 
@@ -54,25 +50,20 @@ def periods() -> str:
 @bp.get("/periods/<int:pid>")
 @role_required()
 def period(pid: int) -> str:
-    """One period: window in the viewer's zone, phase, participants."""
+    """One period: window in the viewer's zone, phase, participants, and what the higher
+    layers add to it (operations.period_page: outcomes' dashboard link and own figures)."""
     principal = current_principal()
     assert principal is not None
-    own: dict[str, Any] | None = None
     with transaction(write=False) as db:
         found = services.get_period(db, actor=principal, period_id=pid)
-        if principal.role == Role.LIAISON_OFFICER:
-            figures = reporting.totals(db, actor=principal, period_id=pid)
-            grid = reporting.completeness(db, actor=principal, period_id=pid)
-            days = grid["states"].get(principal.state, {})  # type: ignore[union-attr]
-            own = {
-                "indicators": reporting.catalogue(db, pid),
-                "figures": figures["by_state"].get(principal.state, {}),  # type: ignore[union-attr]
-                "missing": [day for day, done in days.items() if not done],
-                "open_conflicts": services.open_conflict_count(db, actor=principal,
-                                                               period_id=pid),
-            }
+        parts = period_page.parts(db, principal, found)
+    # Rendered by Jinja with autoescaping, as the page itself: markup, not text to escape.
+    sections = [Markup(render_template(part.template, period=found,  # noqa: S704
+                                       **part.context))
+                for part in parts if part.template]
     return render_template("operations/period.html", period=found, states=all_states(),
-                           own=own)
+                           links=[link for part in parts for link in part.links],
+                           sections=sections)
 
 
 @bp.route("/admin/periods/new", methods=["GET", "POST"])
@@ -342,143 +333,3 @@ def resolve(cid: int) -> Response:
 def _send_mail_now() -> None:
     """Try to send queued e-mail after the commit; failures stay queued."""
     notify.send_queued_now(current_app.extensions["jpa.db"], _settings())
-
-
-# ---------------------------------------------------------------- outcomes
-
-
-@bp.get("/periods/<int:pid>/dashboard")
-@role_required(Role.CO_CHAIR, Role.ANALYST, Role.ADMIN)
-def dashboard(pid: int) -> str:
-    """Regional totals, the state-by-indicator table, completeness, series, operations and
-    conflicts; `?fragment=1` returns only the part the page refreshes every minute."""
-    principal = current_principal()
-    assert principal is not None
-    with transaction(write=False) as db:
-        data = reporting.dashboard(db, actor=principal, period_id=pid)
-    completeness = data["completeness"]
-    totals = data["totals"]
-    assert isinstance(completeness, dict) and isinstance(totals, dict)
-    days = completeness["dates"]
-    series = {key: {p["date"]: p["value"] for p in points}
-              for key, points in totals["series"].items()}
-    charts = {i.key: bar_chart(days, series.get(i.key, {}))
-              for i in data["indicators"] if totals["totals"].get(i.key)}  # type: ignore[attr-defined,union-attr]
-    template = "operations/_dashboard_body.html" if request.args.get("fragment") \
-        else "operations/dashboard.html"
-    return render_template(template, charts=charts, **data)
-
-
-@bp.route("/periods/<int:pid>/report", methods=["GET", "POST"])
-@role_required(Role.LIAISON_OFFICER)
-def report_form(pid: int) -> str | Response | tuple[str, int]:
-    """Today's report form (or any date of the window), with each indicator's definition."""
-    principal = current_principal()
-    assert principal is not None
-    with transaction(write=False) as db:
-        found = services.get_period(db, actor=principal, period_id=pid)
-        indicators = reporting.catalogue(db, pid)
-        period_view = SimpleNamespace(id=found.id, name=found.name)
-        own_operations = [(op.id, op.title) for op in services.operations_of_state(
-            db, period_id=pid, state=principal.state or "")]
-    zone = reporting.state_zone(principal.state or "")
-    errors: dict[str, str] = {}
-    entered = request.form if request.method == "POST" else {}
-    form = ConfirmForm()
-    if request.method == "POST" and form.validate_on_submit():
-        values, errors = _values_from_form(request.form, indicators)
-        day_text = request.form.get("date", "")
-        try:
-            day = date.fromisoformat(day_text)
-        except ValueError:
-            errors["date"] = "Date: give a date as YYYY-MM-DD"
-        operation_text = (request.form.get("operation_id") or "").strip()
-        operation_id = None
-        if operation_text:
-            if re.fullmatch(r"[0-9]{1,10}", operation_text) and int(operation_text) < 2**31:
-                operation_id = int(operation_text)
-            else:
-                errors["operation_id"] = "Operation: choose one of your state's operations"
-        if not errors:
-            try:
-                with transaction() as db:
-                    report, _ = reporting.submit_report(
-                        db, actor=principal, period_id=pid, on=day, values=values,
-                        operation_id=operation_id)
-                    report_id, nil = report.id, not values
-            except ValidationFailed as error:
-                errors.update({path: _in_words(path, message, indicators)
-                               for path, message in error.fields.items()})
-            else:
-                flash(f"Report #{report_id} for {day.isoformat()} saved"
-                      + (" (nothing to report)." if nil else "."), "success")
-                return redirect(url_for("operations.period", pid=pid))
-    status = 422 if errors or form.errors else 200
-    today = datetime.now(zone).date().isoformat()
-    return render_template("operations/report_form.html", period=period_view,
-                           indicators=indicators, errors=errors, entered=entered,
-                           today=today, form=form, operations=own_operations), status
-
-
-# ASCII digits only: str.isdigit() also takes '²' and '١٢', which int() refuses or reads
-# as another number; at most seven significant digits, so int() never meets a huge string.
-FIGURE = re.compile(r"0*[0-9]{1,7}")
-
-
-def _in_words(path: str, message: str, indicators: list[Any]) -> str:
-    """An error of the report page led by the field's name in words:
-    values.victims_assisted.female_child -> 'Trafficked persons assisted, female child: …'."""
-    head, _, rest = path.partition(".")
-    if head == "values" and rest:
-        key, _, category = rest.partition(".")
-        label = next((i.label for i in indicators if i.key == key), key)
-        words = f"{label}, {category.replace('_', ' ')}" if category else label
-    else:
-        words = {"date": "Date", "operation_id": "Operation"}.get(path, path)
-    return f"{words}: {message}"
-
-
-def _values_from_form(form: Any, indicators: list[Any]) -> tuple[dict[str, Any], dict[str, str]]:
-    """Indicator inputs named v-KEY or v-KEY-CATEGORY; empty inputs are left out."""
-    values: dict[str, Any] = {}
-    errors: dict[str, str] = {}
-
-    def number(name: str, path: str) -> int | None:
-        text = (form.get(name) or "").strip()
-        if not text:
-            return None
-        if not FIGURE.fullmatch(text) or int(text) > reporting.MAX_VALUE:
-            errors[path] = _in_words(
-                path, f"give a whole number from 0 to {reporting.MAX_VALUE:,}, "
-                      "written with the digits 0-9", indicators)
-            return None
-        return int(text)
-
-    for indicator in indicators:
-        if indicator.categories:
-            breakdown = {}
-            for category in indicator.categories:
-                value = number(f"v-{indicator.key}-{category}",
-                               f"values.{indicator.key}.{category}")
-                if value is not None:
-                    breakdown[category] = value
-            if breakdown:
-                values[indicator.key] = breakdown
-        else:
-            value = number(f"v-{indicator.key}", f"values.{indicator.key}")
-            if value is not None:
-                values[indicator.key] = value
-    return values, errors
-
-
-@bp.get("/periods/<int:pid>/export.csv")
-@role_required()
-def export_csv(pid: int) -> Response:
-    """The totals the viewer may see, as CSV, with units and definitions."""
-    principal = current_principal()
-    assert principal is not None
-    with transaction() as db:
-        rows = reporting.export_rows(db, actor=principal, period_id=pid)
-    response = Response(csv_document(rows), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="period-{pid}-totals.csv"'
-    return response

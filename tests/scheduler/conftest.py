@@ -27,8 +27,8 @@ from core.identity.services import Principal
 from core.notify import Notification, OutboxMail
 from core.scheduler import JobRun, run_pending
 from deconfliction.models import ConflictRecord
-from operations import reporting
 from operations import services as ops
+from outcomes import services as reporting
 from tests.conftest import (
     TEST_AUDIT_KEY,
     TEST_BLINDING,

@@ -27,7 +27,8 @@ from core.scheduler import (
 )
 from deconfliction.jobs import escalation_deadline
 from deconfliction.models import ConflictEvent, ConflictRecord
-from operations.jobs import ESCALATION_JOB, PERIOD_PHASE_JOB, REMINDER_JOB, reminder_slots
+from operations.jobs import ESCALATION_JOB, PERIOD_PHASE_JOB
+from outcomes.jobs import REMINDER_JOB, reminder_slots
 from tests.conftest import make_settings
 from tests.scheduler.conftest import (
     PARTICIPANTS,

@@ -22,7 +22,8 @@ from app import create_app
 from core.db import utcnow
 from core.notify import Notification
 from core.scheduler import EXIT_NOT_LEADER, JobRun, LeaderLock
-from operations.jobs import PERIOD_PHASE_JOB, REMINDER_JOB
+from operations.jobs import PERIOD_PHASE_JOB
+from outcomes.jobs import REMINDER_JOB
 from tests.conftest import make_settings
 from tests.scheduler.conftest import (
     PERIOD_END,

@@ -6,8 +6,8 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from operations.models import PeriodIndicator
-from tests.reporting.helpers import API
+from outcomes.models import PeriodIndicator
+from tests.outcomes.helpers import API
 
 ROUNDS = 6
 CALLERS = 3

@@ -12,7 +12,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from core.errors import ValidationFailed
-from operations.models import DaySum, Period, Report, ReportValue, StateSum
+from operations.models import Period
+from outcomes.models import DaySum, Report, ReportValue, StateSum
 
 # A state's total of one indicator over a period, all categories (defect 6). With at most 250
 # states a day's or the region's sum stays below 2.5e11: far inside the 64-bit columns, and

@@ -3,7 +3,7 @@
 the documented HTTP API, and an independent reference (`Ledger`) of what the service should
 answer, computed only from what the test sent.
 
-Imported as `tests.reporting.helpers` (a unique name: several test folders have a
+Imported as `tests.outcomes.helpers` (a unique name: several test folders have a
 conftest.py)."""
 
 from __future__ import annotations

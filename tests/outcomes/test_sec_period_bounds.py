@@ -14,7 +14,7 @@ import pytest
 
 from core.scheduler import run_pending
 from operations.models import Period
-from tests.reporting.helpers import API, error_of, make_period
+from tests.outcomes.helpers import API, error_of, make_period
 
 GOOD_START = "2030-01-01T00:00:00+00:00"
 GOOD_END = "2030-02-01T00:00:00+00:00"

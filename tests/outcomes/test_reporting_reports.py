@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from operations.models import Report, ReportValue, ReportVersion
-from tests.reporting.helpers import (
+from outcomes.models import Report, ReportValue, ReportVersion
+from tests.outcomes.helpers import (
     API,
     PAST_END,
     PAST_START,

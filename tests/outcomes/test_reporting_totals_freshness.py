@@ -9,8 +9,8 @@ from typing import Any
 
 from core.identity.models import User
 from core.identity.services import Principal
-from operations import reporting
-from tests.reporting.helpers import API, Desk
+from outcomes import services as reporting
+from tests.outcomes.helpers import API, Desk
 
 
 def _get(desk: Desk, username: str, etag: str | None = None) -> Any:

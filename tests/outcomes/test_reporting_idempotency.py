@@ -9,9 +9,9 @@ import threading
 import pytest
 
 from core.idempotency import IdempotentResponse
-from operations.models import Report, ReportVersion
+from outcomes.models import Report, ReportVersion
 from tests.conftest import ApiClient
-from tests.reporting.helpers import API, error_of
+from tests.outcomes.helpers import API, error_of
 
 BODY = {"date": "2015-10-01", "values": {"arrests": 2, "victims_assisted": {"female_adult": 1}}}
 

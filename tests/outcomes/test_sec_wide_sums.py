@@ -8,10 +8,10 @@ from __future__ import annotations
 from typing import Any
 
 from core.audit import AuditEvent
-from operations.models import Report, ReportVersion
-from operations.report_sums import MAX_STATE_TOTAL
-from operations.reporting import MAX_VALUE
-from tests.reporting.helpers import NLO_OF, PERSON_CATEGORIES, error_of
+from outcomes.models import Report, ReportVersion
+from outcomes.services import MAX_VALUE
+from outcomes.sums import MAX_STATE_TOTAL
+from tests.outcomes.helpers import NLO_OF, PERSON_CATEGORIES, error_of
 
 DAY = "2015-10-01"
 # The largest valid report of one indicator: every category at the per-value maximum.

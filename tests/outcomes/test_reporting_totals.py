@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.reporting.helpers import (
+from tests.outcomes.helpers import (
     API,
     CATEGORISED,
     DEFAULT_KEYS,

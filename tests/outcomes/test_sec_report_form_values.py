@@ -9,9 +9,9 @@ import re
 
 import pytest
 
-from operations.models import Report, ReportValue
-from operations.reporting import MAX_VALUE
-from tests.reporting.helpers import NLO_OF, error_of
+from outcomes.models import Report, ReportValue
+from outcomes.services import MAX_VALUE
+from tests.outcomes.helpers import NLO_OF, error_of
 
 DAY = "2015-10-01"
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from tests.reporting.helpers import (
+from tests.outcomes.helpers import (
     CO_CHAIRS,
     PAST_END,
     PAST_START,

@@ -1,0 +1,2 @@
+"""Outcomes: indicators, daily reports and their versions, totals, completeness, reminders,
+the dashboard and its charts, exports of figures."""

@@ -1,0 +1,188 @@
+"""Pages of outcome reporting: the dashboard, the report form and the CSV export."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from types import SimpleNamespace
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from sqlalchemy.orm import Session
+from werkzeug.wrappers import Response
+
+from core.csvsafe import csv_document
+from core.db import transaction
+from core.errors import ValidationFailed
+from core.identity.forms import ConfirmForm
+from core.identity.models import Role
+from core.identity.services import Principal
+from core.web import current_principal, role_required
+from operations import services as operation_services
+from operations.models import Period
+from operations.period_page import PageLink, PeriodPagePart
+from outcomes import figures
+from outcomes import services as outcome_services
+from outcomes.charts import bar_chart
+
+bp = Blueprint("outcomes", __name__, template_folder="templates")
+
+
+def period_page_part(db: Session, principal: Principal, period: Period) -> PeriodPagePart:
+    """What outcomes adds to a period's page (operations.period_page): the Dashboard for
+    co-chairs, analysts and the administrator; for an NLO, the state's own figures, the days
+    not reported yet and its open conflicts."""
+    links: tuple[PageLink, ...] = ()
+    if principal.role in (Role.ADMIN, Role.CO_CHAIR, Role.ANALYST):
+        links = (PageLink("Dashboard", url_for("outcomes.dashboard", pid=period.id)),)
+    own = None
+    if principal.role == Role.LIAISON_OFFICER:
+        totals = figures.totals(db, actor=principal, period_id=period.id)
+        grid = figures.completeness(db, actor=principal, period_id=period.id)
+        days = grid["states"].get(principal.state, {})  # type: ignore[attr-defined]
+        own = {
+            "indicators": outcome_services.catalogue(db, period.id),
+            "figures": totals["by_state"].get(principal.state, {}),  # type: ignore[attr-defined]
+            "missing": [day for day, done in days.items() if not done],
+            "open_conflicts": operation_services.open_conflict_count(
+                db, actor=principal, period_id=period.id),
+        }
+    return PeriodPagePart(links=links, template="outcomes/_period_own.html" if own else None,
+                          context={"own": own})
+
+
+@bp.get("/periods/<int:pid>/dashboard")
+@role_required(Role.CO_CHAIR, Role.ANALYST, Role.ADMIN)
+def dashboard(pid: int) -> str:
+    """Regional totals, the state-by-indicator table, completeness, series, operations and
+    conflicts; `?fragment=1` returns only the part the page refreshes every minute."""
+    principal = current_principal()
+    assert principal is not None
+    with transaction(write=False) as db:
+        data = figures.dashboard(db, actor=principal, period_id=pid)
+    completeness = data["completeness"]
+    totals = data["totals"]
+    assert isinstance(completeness, dict) and isinstance(totals, dict)
+    days = completeness["dates"]
+    series = {key: {p["date"]: p["value"] for p in points}
+              for key, points in totals["series"].items()}
+    charts = {i.key: bar_chart(days, series.get(i.key, {}))
+              for i in data["indicators"] if totals["totals"].get(i.key)}  # type: ignore[attr-defined,union-attr]
+    template = "outcomes/_dashboard_body.html" if request.args.get("fragment") \
+        else "outcomes/dashboard.html"
+    return render_template(template, charts=charts, **data)
+
+
+@bp.route("/periods/<int:pid>/report", methods=["GET", "POST"])
+@role_required(Role.LIAISON_OFFICER)
+def report_form(pid: int) -> str | Response | tuple[str, int]:
+    """Today's report form (or any date of the window), with each indicator's definition."""
+    principal = current_principal()
+    assert principal is not None
+    with transaction(write=False) as db:
+        found = operation_services.get_period(db, actor=principal, period_id=pid)
+        indicators = outcome_services.catalogue(db, pid)
+        period_view = SimpleNamespace(id=found.id, name=found.name)
+        own_operations = [(op.id, op.title) for op in operation_services.operations_of_state(
+            db, period_id=pid, state=principal.state or "")]
+    zone = outcome_services.state_zone(principal.state or "")
+    errors: dict[str, str] = {}
+    entered = request.form if request.method == "POST" else {}
+    form = ConfirmForm()
+    if request.method == "POST" and form.validate_on_submit():
+        values, errors = _values_from_form(request.form, indicators)
+        day_text = request.form.get("date", "")
+        try:
+            day = date.fromisoformat(day_text)
+        except ValueError:
+            errors["date"] = "Date: give a date as YYYY-MM-DD"
+        operation_text = (request.form.get("operation_id") or "").strip()
+        operation_id = None
+        if operation_text:
+            if re.fullmatch(r"[0-9]{1,10}", operation_text) and int(operation_text) < 2**31:
+                operation_id = int(operation_text)
+            else:
+                errors["operation_id"] = "Operation: choose one of your state's operations"
+        if not errors:
+            try:
+                with transaction() as db:
+                    report, _ = outcome_services.submit_report(
+                        db, actor=principal, period_id=pid, on=day, values=values,
+                        operation_id=operation_id)
+                    report_id, nil = report.id, not values
+            except ValidationFailed as error:
+                errors.update({path: _in_words(path, message, indicators)
+                               for path, message in error.fields.items()})
+            else:
+                flash(f"Report #{report_id} for {day.isoformat()} saved"
+                      + (" (nothing to report)." if nil else "."), "success")
+                return redirect(url_for("operations.period", pid=pid))
+    status = 422 if errors or form.errors else 200
+    today = datetime.now(zone).date().isoformat()
+    return render_template("outcomes/report_form.html", period=period_view,
+                           indicators=indicators, errors=errors, entered=entered,
+                           today=today, form=form, operations=own_operations), status
+
+
+# ASCII digits only: str.isdigit() also takes '²' and '١٢', which int() refuses or reads
+# as another number; at most seven significant digits, so int() never meets a huge string.
+FIGURE = re.compile(r"0*[0-9]{1,7}")
+
+
+def _in_words(path: str, message: str, indicators: list[Any]) -> str:
+    """An error of the report page led by the field's name in words:
+    values.victims_assisted.female_child -> 'Trafficked persons assisted, female child: …'."""
+    head, _, rest = path.partition(".")
+    if head == "values" and rest:
+        key, _, category = rest.partition(".")
+        label = next((i.label for i in indicators if i.key == key), key)
+        words = f"{label}, {category.replace('_', ' ')}" if category else label
+    else:
+        words = {"date": "Date", "operation_id": "Operation"}.get(path, path)
+    return f"{words}: {message}"
+
+
+def _values_from_form(form: Any, indicators: list[Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """Indicator inputs named v-KEY or v-KEY-CATEGORY; empty inputs are left out."""
+    values: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+
+    def number(name: str, path: str) -> int | None:
+        text = (form.get(name) or "").strip()
+        if not text:
+            return None
+        if not FIGURE.fullmatch(text) or int(text) > outcome_services.MAX_VALUE:
+            errors[path] = _in_words(
+                path, f"give a whole number from 0 to {outcome_services.MAX_VALUE:,}, "
+                      "written with the digits 0-9", indicators)
+            return None
+        return int(text)
+
+    for indicator in indicators:
+        if indicator.categories:
+            breakdown = {}
+            for category in indicator.categories:
+                value = number(f"v-{indicator.key}-{category}",
+                               f"values.{indicator.key}.{category}")
+                if value is not None:
+                    breakdown[category] = value
+            if breakdown:
+                values[indicator.key] = breakdown
+        else:
+            value = number(f"v-{indicator.key}", f"values.{indicator.key}")
+            if value is not None:
+                values[indicator.key] = value
+    return values, errors
+
+
+@bp.get("/periods/<int:pid>/export.csv")
+@role_required()
+def export_csv(pid: int) -> Response:
+    """The totals the viewer may see, as CSV, with units and definitions."""
+    principal = current_principal()
+    assert principal is not None
+    with transaction() as db:
+        rows = figures.export_rows(db, actor=principal, period_id=pid)
+    response = Response(csv_document(rows), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="period-{pid}-totals.csv"'
+    return response
