@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench install clean
+.PHONY: run test lint bench install system-packages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -14,7 +14,11 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-install: $(STAMP)
+## install: Debian packages when missing (.ci/system-packages), then the virtualenv
+install: system-packages $(STAMP)
+
+system-packages:
+	@bash .ci/system-packages
 
 ## run: set up, migrate, seed the demo period, serve on http://127.0.0.1:5000 with the scheduler
 # The demo signs in with passwords alone: two-factor sign-in is optional here (each user may
