@@ -24,7 +24,7 @@ from core.settings import Settings, load_settings
 CORE_DIR = Path(__file__).resolve().parent / "core"
 MODEL_MODULES = ("core.audit", "core.identity.models", "core.notify", "core.idempotency",
                  "core.scheduler", "deconfliction.models", "operations.models",
-                 "outcomes.models")
+                 "outcomes.models", "press.models")
 
 
 def load_models() -> MetaData:
@@ -108,6 +108,7 @@ def _register_domains(app: OpenAPI) -> None:
     from outcomes import jobs as outcomes_jobs
     from outcomes import views as outcomes_views
     from outcomes.demo import seed_demo_reports
+    from press.views import register as register_press
 
     app.register_blueprint(identity_views.bp)
     app.register_blueprint(twofactor_views.bp)
@@ -127,6 +128,7 @@ def _register_domains(app: OpenAPI) -> None:
     web.register_nav(app, "Notifications", "inbox.notifications_page", Role.CO_CHAIR,
                      Role.LIAISON_OFFICER, Role.ANALYST)
     register_period_page_part(app, outcomes_views.period_page_part)
+    register_press(app)
     operations_cli.register(app)
     register_report_seeder(app, seed_demo_reports)
     # The reminder first, as when it was operations' first job: a pass runs jobs in this order.
