@@ -268,7 +268,10 @@ def _after_request(response: Response) -> Response:
     # Only when served over https: over plain http it would lock browsers out for a year.
     if current_app.extensions["jpa.settings"].secure_cookies:
         headers["Strict-Transport-Security"] = STRICT_TRANSPORT_SECURITY
-    if request.endpoint != "static" and not request.path.startswith("/static/"):
+    # A response that declares itself public (the published press pages) keeps its own
+    # Cache-Control; everything else is private data and must never be stored.
+    if request.endpoint != "static" and not request.path.startswith("/static/") \
+            and not response.cache_control.public:
         headers["Cache-Control"] = "no-store"
         headers["Pragma"] = "no-cache"
     if g.get("request_id"):
