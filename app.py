@@ -108,6 +108,8 @@ def _register_domains(app: OpenAPI) -> None:
     from outcomes import jobs as outcomes_jobs
     from outcomes import views as outcomes_views
     from outcomes.demo import seed_demo_reports
+    from press import api as press_api
+    from press import jobs as press_jobs
     from press.views import register as register_press
 
     app.register_blueprint(identity_views.bp)
@@ -117,6 +119,7 @@ def _register_domains(app: OpenAPI) -> None:
     app.register_api(identity_api.bp)
     app.register_api(operations_api.bp)
     app.register_api(outcomes_api.bp)
+    app.register_api(press_api.bp)
     app.register_api(inbox.api)
     app.register_blueprint(inbox.views)
     app.context_processor(lambda: {"unread_notifications": inbox.unread_for_nav()})
@@ -128,12 +131,13 @@ def _register_domains(app: OpenAPI) -> None:
     web.register_nav(app, "Notifications", "inbox.notifications_page", Role.CO_CHAIR,
                      Role.LIAISON_OFFICER, Role.ANALYST)
     register_period_page_part(app, outcomes_views.period_page_part)
-    register_press(app)
     operations_cli.register(app)
     register_report_seeder(app, seed_demo_reports)
+    register_press(app)  # after: its demo seeder wraps the reports' one
     # The reminder first, as when it was operations' first job: a pass runs jobs in this order.
     outcomes_jobs.register(app)
     operations_jobs.register(app)
+    press_jobs.register(app)
 
 
 def main() -> None:
