@@ -110,8 +110,6 @@ def _register_domains(app: OpenAPI) -> None:
     from outcomes.demo import seed_demo_reports
     from press import api as press_api
     from press import jobs as press_jobs
-    from press import api as press_api
-    from press import jobs as press_jobs
     from press.views import register as register_press
 
     app.register_blueprint(identity_views.bp)
@@ -121,7 +119,6 @@ def _register_domains(app: OpenAPI) -> None:
     app.register_api(identity_api.bp)
     app.register_api(operations_api.bp)
     app.register_api(outcomes_api.bp)
-    app.register_api(press_api.bp)
     app.register_api(press_api.bp)
     app.register_api(inbox.api)
     app.register_blueprint(inbox.views)
@@ -140,7 +137,6 @@ def _register_domains(app: OpenAPI) -> None:
     # The reminder first, as when it was operations' first job: a pass runs jobs in this order.
     outcomes_jobs.register(app)
     operations_jobs.register(app)
-    press_jobs.register(app)
     press_jobs.register(app)
 
 
