@@ -123,8 +123,8 @@ def _audit(session: Session, actor: Principal | None, action: str, release: Rele
                                                 "revision": release.revision, **details})
 
 
-def _link(release: Release) -> str:
-    return f"/periods/{release.period_id}/press/{release.id}"
+def _link(release: Release, page: str = "") -> str:
+    return f"/press-releases/{release.id}{page}"
 
 
 def missing_approvals(session: Session, release: Release, period: Period) -> list[str]:
@@ -236,7 +236,7 @@ def submit_release(session: Session, *, actor: Principal, release_id: int,
     access.tell(session, access.approvers(session, release, period), actor_id=actor.id,
                 subject=f"Press release to approve: {release.title}",
                 body="A press release is waiting for your state's approval.",
-                link=_link(release))
+                link=_link(release, "/approve"))
     return release
 
 
