@@ -153,8 +153,7 @@ def workflow(rid: int, step: str) -> PageResult:
                 try:
                     moment = parse_local(entered["publish_at"], principal.time_zone)
                 except ValueError:
-                    raise ValidationFailed("Give the embargo as a date and time.", fields={
-                        "publish_at": "give a date and time"}) from None
+                    raise ValidationFailed({"publish_at": "give a date and time"}) from None
                 services.schedule_release(db, actor=principal, release_id=rid,
                                           publish_at=moment)
                 message = f"Scheduled for {entered['publish_at'].replace('T', ' ')} " \
