@@ -33,10 +33,13 @@ def may_see(actor: Principal, release: Release) -> bool:
     return actor.state == release.state
 
 
-def visible_release(session: Session, actor: Principal, release_id: int,
-                    ) -> tuple[Release, Period]:
-    """A release the actor may read, with its period; NotFound otherwise."""
-    release = session.get(Release, release_id)
+def visible_release(session: Session, actor: Principal, release_id: int, *,
+                    lock: bool = False) -> tuple[Release, Period]:
+    """A release the actor may read, with its period; NotFound otherwise. `lock` takes the
+    row for the transaction (PostgreSQL; SQLite writers are serialised anyway), so two
+    steps on one release (an edit and a publication) never interleave."""
+    release = session.get(Release, release_id, with_for_update=lock or None,
+                          populate_existing=lock)
     if release is None:
         if actor.role not in READERS:
             raise Forbidden("Your role may not use press releases.")
@@ -57,7 +60,7 @@ def is_author(actor: Principal, release: Release, period: Period) -> bool:
 def authored_release(session: Session, actor: Principal, release_id: int,
                      ) -> tuple[Release, Period]:
     """A release the actor may edit, schedule, publish, correct or withdraw."""
-    release, period = visible_release(session, actor, release_id)
+    release, period = visible_release(session, actor, release_id, lock=True)
     if not is_author(actor, release, period):
         raise Forbidden("Only the release's authors may do this "
                         "(co-chairs for a regional release, the state's NLO for a national one).")
@@ -77,6 +80,11 @@ def _users(session: Session, *, states: list[str], role: Role) -> list[User]:
     return list(session.scalars(select(User).where(
         User.state.in_(states), User.role == role.value, User.disabled.is_(False))
         .order_by(User.id)))
+
+
+def state_nlos(session: Session, state: str) -> list[User]:
+    """The state's national liaison officers."""
+    return _users(session, states=[state], role=Role.LIAISON_OFFICER)
 
 
 def authors(session: Session, release: Release, period: Period) -> list[User]:
@@ -103,9 +111,10 @@ def in_zone(moment: datetime, user: User) -> str:
 
 
 def tell(session: Session, users: list[User], *, actor_id: int | None, subject: str,
-         body: str, link: str, when: datetime | None = None) -> int:
+         body: str, link: str, when: datetime | None = None, base_url: str = "") -> int:
     """Notify each user once (inbox and e-mail), never the actor; `when` is appended in
-    each user's own time zone. Returns how many were told."""
+    each user's own time zone; the e-mail names the link under `base_url` when known.
+    Returns how many were told."""
     messages, seen = [], {actor_id}
     for user in users:
         if user.id in seen:
@@ -113,7 +122,7 @@ def tell(session: Session, users: list[User], *, actor_id: int | None, subject: 
         seen.add(user.id)
         text = f"{body} {in_zone(when, user)}." if when is not None else body
         messages.append({"user_id": user.id, "email": user.email, "subject": subject,
-                         "body": f"{text}\n\n{link}", "link": link})
+                         "body": f"{text}\n\n{base_url.rstrip('/')}{link}", "link": link})
     if messages:
         notify.notify_all(session, messages)
     return len(messages)

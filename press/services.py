@@ -244,7 +244,7 @@ def approve_release(session: Session, *, actor: Principal, release_id: int,
                     now: datetime | None = None) -> Release:
     """The actor's state approves the current revision (NLO; 409 unless in_review)."""
     now = now or utcnow()
-    release, period = access.visible_release(session, actor, release_id)
+    release, period = access.visible_release(session, actor, release_id, lock=True)
     if actor.role != Role.LIAISON_OFFICER:
         raise Forbidden("Only a national liaison officer approves for its state.")
     if actor.state not in access.approving_states(release, period):
@@ -286,12 +286,13 @@ def schedule_release(session: Session, *, actor: Principal, release_id: int,
 
 
 def _announce_publication(session: Session, release: Release, period: Period,
-                          actor_id: int | None) -> None:
+                          actor_id: int | None, base_url: str = "") -> None:
     users = access.authors(session, release, period) + access.approvers(session, release, period)
     access.tell(session, users, actor_id=actor_id,
                 subject=f"Press release published: {release.title}",
                 body=f"Version {release.version} of the release is public at "
-                     f"/press/{release.slug}.", link=f"/press/{release.slug}")
+                     f"/press/{release.slug}.", link=f"/press/{release.slug}",
+                base_url=base_url)
 
 
 def publish_release(session: Session, *, actor: Principal, release_id: int,
@@ -357,7 +358,7 @@ def due_releases(session: Session, *, now: datetime) -> list[tuple[int, int, dat
 
 
 def publish_scheduled(session: Session, *, release_id: int, revision: int,
-                      now: datetime) -> bool:
+                      now: datetime, base_url: str = "") -> bool:
     """Publish one due scheduled release unless another run did (guarded UPDATE)."""
     if not publication.claim_scheduled(session, release_id, revision, now):
         return False
@@ -367,7 +368,7 @@ def publish_scheduled(session: Session, *, release_id: int, revision: int,
     period = session.get(Period, release.period_id)
     publication.publish(session, release, period, actor_id=None, now=now)
     _audit(session, None, "publish", release, version=release.version, scheduled=True)
-    _announce_publication(session, release, period, None)
+    _announce_publication(session, release, period, None, base_url)
     return True
 
 

@@ -3,11 +3,14 @@ later report, amendment or retraction by the same state (and only that state).""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from flask import Flask
 
+from core.scheduler import run_pending
+from press.jobs import STALE_JOB
 from tests.outcomes.helpers import API
 from tests.press.press_workflow_support import Newsroom, build_newsroom
 
@@ -95,3 +98,26 @@ def test_a_retraction_makes_the_signoff_stale(newsroom: Newsroom) -> None:
                                             json={"reason": "entered twice"})
     assert response.status_code == 200
     assert _stale(newsroom, "THA")
+
+
+def test_the_scheduler_tells_the_nlos_once_to_sign_again(newsroom: Newsroom) -> None:
+    newsroom.report("nlo.tha", "2015-10-01", THA_DAY)
+    newsroom.sign("nlo.tha")
+    newsroom.sign("nlo.mys")
+    now = datetime.now(UTC)
+    assert _stale_runs(run_pending(newsroom.app, now=now)) == []
+    newsroom.report("nlo.tha", "2015-10-04", {"arrests": 2})
+    assert _stale_runs(run_pending(newsroom.app, now=now)) == ["ok"]
+    assert _stale_runs(run_pending(newsroom.app, now=now)) == []  # told once
+    inbox = newsroom.inbox_of()
+    assert [s for s in inbox["nlo.tha"] if s.startswith("Sign off again")] == [
+        "Sign off again: Bali Process JPA 2015"]
+    assert any(s.startswith("Sign off again") for s in inbox["nlo2.tha"])
+    assert not any(s.startswith("Sign off again") for s in inbox["nlo.mys"])
+    newsroom.sign("nlo.tha")
+    newsroom.report("nlo.tha", "2015-10-05", {"arrests": 1})  # the new sign-off goes stale
+    assert _stale_runs(run_pending(newsroom.app, now=now)) == ["ok"]
+
+
+def _stale_runs(results: list[Any]) -> list[str]:
+    return [r.outcome for r in results if r.job_id == STALE_JOB]
