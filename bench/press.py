@@ -96,7 +96,92 @@ def bench_pdf(args: argparse.Namespace) -> None:
               f"{len(guard.refused)}", flush=True)
 
 
-PARTS: dict[str, Callable[[argparse.Namespace], None]] = {"pdf": bench_pdf}
+PUBLIC_TARGET, NOT_MODIFIED_TARGET = 0.5, 0.7
+
+
+def _rate(client: Any, path: str, runs: int, headers: dict[str, str] | None = None) -> float:
+    """Requests per second of GET `path` through `client` (after a few warm-up requests)."""
+    for _ in range(20):
+        client.get(path, headers=headers)
+    begun = time.perf_counter()
+    for _ in range(runs):
+        client.get(path, headers=headers)
+    return runs / (time.perf_counter() - begun)
+
+
+def bench_public(args: argparse.Namespace) -> None:
+    """Public GET /press/<slug> (and its 304) against a bare Flask endpoint answering the
+    same stored bytes with the same ETag, in the same process and run (Flask test client)."""
+    import tempfile
+
+    from flask import Flask, Response, request
+
+    from app import create_app
+    from core.cli import upgrade_database
+    from core.settings import load_settings
+    from operations.models import Period
+    from press.documents import render_documents
+    from press.etag import etag_matches
+    from press.models import Release, ReleaseVersion
+
+    instance = Path(tempfile.mkdtemp(prefix="jpa-bench-press-"))
+    url = f"sqlite:///{instance / 'bench.sqlite3'}"
+    upgrade_database(url)
+    settings = load_settings({"JPA_DATABASE_URL": url}, instance_path=instance,
+                             secret_key="bench-secret-key-that-is-long-enough-0123456789",
+                             blinding_key="bench-blinding-key-that-is-long-enough-012345678",
+                             audit_key="bench-audit-key-that-is-long-enough-0123456789ab",
+                             testing=True, two_factor="optional")
+    app = create_app(settings)
+    version = two_page_release("en")
+    docs = render_documents(version)
+    with app.extensions["jpa.db"].transaction() as session:
+        period = Period(name="JPA 2026", starts_at=datetime(2026, 9, 28, tzinfo=UTC),
+                        ends_at=datetime(2026, 10, 28, tzinfo=UTC))
+        session.add(period)
+        session.flush()
+        release = Release(period_id=period.id, scope="regional", language="en", slug=version.slug,
+                          status="published", title=version.title, body="", version=1)
+        session.add(release)
+        session.flush()
+        session.add(ReleaseVersion(
+            release_id=release.id, number=1, title=version.title, body="",
+            html_body=version.html_body, text_body=version.text_body, html=docs.html,
+            text=docs.text, pdf=docs.pdf, etag_html=docs.etag("html"),
+            etag_text=docs.etag("text"), etag_pdf=docs.etag("pdf"), figures={},
+            preliminary=False, published_at=version.published_at))
+    bare = Flask("bare_press")
+    stored, etag = docs.html, docs.etag("html")
+
+    @bare.get("/press/<slug>")
+    def bare_page(slug: str) -> Response:
+        if etag_matches(request.headers.get("If-None-Match"), etag):
+            response = Response(status=304)
+        else:
+            response = Response(stored, content_type="text/html; charset=utf-8")
+        response.headers["ETag"] = etag
+        response.headers["Cache-Control"] = "public, max-age=300"
+        return response
+
+    path = f"/press/{version.slug}"
+    real, plain = app.test_client(), bare.test_client()
+    assert real.get(path).data == plain.get(path).data == stored
+    runs = max(args.runs * 50, 200)
+    for name, headers, target in (("200", None, PUBLIC_TARGET),
+                                  ("304", {"If-None-Match": etag}, NOT_MODIFIED_TARGET)):
+        ours, theirs = _rate(real, path, runs, headers), _rate(plain, path, runs, headers)
+        ratio = ours / theirs
+        verdict = "ok" if ratio >= target else "UNDER"
+        print(f"  GET {path} -> {name}: {ours:,.0f} req/s; bare Flask {theirs:,.0f} req/s; "
+              f"{100 * ratio:.0f} % (target >= {100 * target:.0f} %: {verdict})", flush=True)
+    floor = _rate(real, "/healthz", runs)
+    print(f"  for scale: the application's own /healthz (no database) {floor:,.0f} req/s",
+          flush=True)
+    app.extensions["jpa.db"].dispose()
+
+
+PARTS: dict[str, Callable[[argparse.Namespace], None]] = {"pdf": bench_pdf,
+                                                          "public": bench_public}
 
 
 def main() -> None:

@@ -13,7 +13,7 @@ from typing import Final
 
 from flask import Blueprint, Response, abort, current_app, request
 
-from core.db import transaction
+from core.db import get_database, transaction
 from press.documents import render_index, stylesheet
 from press.etag import etag_matches, strong_etag
 from press.feed import MEDIA_TYPE, build_feed
@@ -41,8 +41,9 @@ def public_response(data: bytes, mimetype: str, etag: str | None = None) -> Resp
 
 
 def _document(slug: str, kind: str, number: int | None = None) -> Response:
-    with transaction(write=False) as session:
-        found: StoredDocument | None = stored_document(session, slug, kind, number)
+    # A plain connection, no ORM session: one read of stored bytes is all a request does.
+    with get_database().engine.connect() as connection:
+        found: StoredDocument | None = stored_document(connection, slug, kind, number)
     if found is None:
         abort(404)
     return public_response(found.data, _MEDIA_TYPES[kind], found.etag)

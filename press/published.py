@@ -6,10 +6,13 @@ Read-only queries; nothing here renders a release page (they are stored at publi
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Final
+from functools import cache
+from threading import Lock
+from typing import Any, Final
 
-from sqlalchemy import select
+from sqlalchemy import Connection, Select, bindparam, select
 from sqlalchemy.orm import Session, load_only
 
 from operations.models import Period
@@ -40,22 +43,74 @@ class StoredDocument:
     etag: str
 
 
-def stored_document(session: Session, slug: str, kind: str,
+class DocumentCache:
+    """Stored documents by ETag (the SHA-256 of their bytes, so an entry can never be stale),
+    least recently used first out beyond `max_bytes`; safe across threads."""
+
+    def __init__(self, max_bytes: int = 64 * 1024 * 1024) -> None:
+        self.max_bytes = max_bytes
+        self._entries: OrderedDict[str, bytes] = OrderedDict()
+        self._size = 0
+        self._lock = Lock()
+
+    def get(self, etag: str) -> bytes | None:
+        """The bytes of `etag`, if held."""
+        with self._lock:
+            data = self._entries.get(etag)
+            if data is not None:
+                self._entries.move_to_end(etag)
+            return data
+
+    def put(self, etag: str, data: bytes) -> None:
+        """Hold `data` under `etag` (documents larger than the whole cache are not held)."""
+        if len(data) > self.max_bytes:
+            return
+        with self._lock:
+            if etag in self._entries:
+                return
+            self._entries[etag] = data
+            self._size += len(data)
+            while self._size > self.max_bytes:
+                _, dropped = self._entries.popitem(last=False)
+                self._size -= len(dropped)
+
+
+DOCUMENTS: Final = DocumentCache()
+
+
+@cache
+def _document_query(kind: str, numbered: bool, with_data: bool) -> Select[Any]:
+    """The statement of a public request, built once (bound parameters: slug, number)."""
+    data_column, etag_column = FORMATS[kind]
+    wanted = ReleaseVersion.number == (bindparam("number") if numbered else Release.version)
+    columns = (etag_column, data_column) if with_data else (etag_column,)
+    return (select(*columns)
+            .join(Release, Release.id == ReleaseVersion.release_id)
+            .where(Release.slug == bindparam("slug"), Release.version >= 1, wanted))
+
+
+def stored_document(connection: Connection, slug: str, kind: str,
                     number: int | None = None) -> StoredDocument | None:
     """Version `number` (default: the current one) of a published release in format `kind`;
-    None when the slug is unknown, not yet published or has no such version."""
+    None when the slug is unknown, not yet published or has no such version. The ETag is
+    read on every call; the bytes only when this process does not hold them yet."""
     if not SLUG_RE.fullmatch(slug):
         return None
-    data_column, etag_column = FORMATS[kind]
-    wanted = ReleaseVersion.number == (Release.version if number is None else number)
-    row = session.execute(
-        select(data_column, etag_column)
-        .join(Release, Release.id == ReleaseVersion.release_id)
-        .where(Release.slug == slug, Release.version >= 1, wanted)
-    ).first()
-    if row is None:
+    params: dict[str, object] = {"slug": slug}
+    if number is not None:
+        params["number"] = number
+    numbered = number is not None
+    etag = connection.execute(_document_query(kind, numbered, False), params).scalar()
+    if etag is None:
         return None
-    return StoredDocument(data=bytes(row[0]), etag=row[1])
+    data = DOCUMENTS.get(etag)
+    if data is None:
+        row = connection.execute(_document_query(kind, numbered, True), params).first()
+        if row is None:  # published over in between: the newer one
+            return None
+        etag, data = row[0], bytes(row[1])
+        DOCUMENTS.put(etag, data)
+    return StoredDocument(data=data, etag=etag)
 
 
 def published_releases(session: Session) -> list[PublishedRelease]:
