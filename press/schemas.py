@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool
 
 from core.schemas import RequestModel
 
@@ -43,7 +43,8 @@ class ReleasePatch(RequestModel):
 class SubmitIn(RequestModel):
     """Submit for review; needed as true when the body has hand-typed figures."""
 
-    accept_warnings: bool = False
+    # Strict: an explicit acceptance is true, not "yes" or 1.
+    accept_warnings: StrictBool = False
 
 
 class ScheduleIn(RequestModel):

@@ -108,6 +108,10 @@ def test_warnings_need_an_explicit_acceptance(newsroom: Newsroom) -> None:
     error = error_of(newsroom.api("chair.nzl").post(f"{API}/press-releases/{rid}/submit",
                                                     json={}), 422, "accept_warnings")
     assert "1,234" in error["fields"]["accept_warnings"]
+    for loose in ("yes", 1, "true"):
+        error_of(newsroom.api("chair.nzl").post(f"{API}/press-releases/{rid}/submit",
+                                                json={"accept_warnings": loose}),
+                 422, "accept_warnings")
     assert newsroom.get("chair.nzl", rid)["status"] == "draft"
     assert newsroom.act("chair.nzl", rid, "submit",
                         accept_warnings=True)["status"] == "in_review"

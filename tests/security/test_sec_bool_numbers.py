@@ -12,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 import core.identity.schemas
 import operations.schemas
 import outcomes.schemas
+import press.schemas
 from core.schemas import RequestModel
 from operations.models import Operation
 from tests.deconfliction.helpers import API, site
@@ -70,7 +71,7 @@ def test_boolean_report_values_are_refused(world):
 
 
 def _request_models() -> list[type[BaseModel]]:
-    modules = (core.identity.schemas, operations.schemas, outcomes.schemas)
+    modules = (core.identity.schemas, operations.schemas, outcomes.schemas, press.schemas)
     return [value for module in modules for value in vars(module).values()
             if isinstance(value, type) and issubclass(value, RequestModel)
             and value is not RequestModel]
