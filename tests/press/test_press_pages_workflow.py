@@ -77,3 +77,29 @@ def test_publish_now_and_withdraw_from_the_editor(app, newsroom):  # noqa: F811
                      note="Figures under review.").status_code == 302
     public = app.test_client().get(f"/press/{slug}")
     assert public.status_code == 200 and "Figures under review." in public.get_data(as_text=True)
+
+
+def test_correct_from_the_editor_needs_approval_before_the_public_text_changes(
+        app, newsroom):  # noqa: F811
+    rid = _in_review(newsroom)
+    newsroom.approve_all(rid)
+    newsroom.act("chair.nzl", rid, "publish")
+    slug = release_row(app, rid).slug
+    client, _ = browser(app, "chair.nzl")
+    editor = f"/press-releases/{rid}"
+    shown = text_of(client.get(editor))
+    assert "Correct the published text" in shown and "Correction note" in shown
+    corrected = post_form(client, editor, action="correct", title="Regional results",
+                          body="Arrests: {{ figures.arrests }} (corrected).\n",
+                          note="The arrests line was unclear.")
+    assert corrected.status_code == 302, corrected.get_data(as_text=True)
+    stored = release_row(app, rid)
+    assert stored.status == "draft" and stored.version == 1
+    public = app.test_client().get(f"/press/{slug}").get_data(as_text=True)
+    assert "(corrected)" not in public  # not before approval and publication
+    newsroom.act("chair.nzl", rid, "submit", accept_warnings=True)
+    newsroom.approve_all(rid)
+    newsroom.act("chair.nzl", rid, "publish")
+    public = app.test_client().get(f"/press/{slug}").get_data(as_text=True)
+    assert "Arrests: 7 (corrected)." in public and "The arrests line was unclear." in public
+    assert "Arrests: 7." in app.test_client().get(f"/press/{slug}?v=1").get_data(as_text=True)
