@@ -7,13 +7,15 @@ operations/, never deconfliction. Services never commit."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from core.db import utcnow
 from core.errors import ValidationFailed
+from core.states import get_state
 from operations.models import Operation, Period
 from outcomes.services import catalogue
 from press import documents, i18n
@@ -66,6 +68,14 @@ def _operations(session: Session, period: Period) -> dict[str, int]:
     return {kind: int(count) for kind, count in rows}
 
 
+def window_dates(period: Period, *, scope: str, state: str | None) -> tuple[date, date]:
+    """The period's first and last dates as the release's readers count them: in the zone of
+    the state of a national release, else of the first co-chair (UTC without one)."""
+    code = state if scope == "national" and state else next(iter(period.co_chairs or []), None)
+    zone = ZoneInfo(get_state(code).default_time_zone) if code else ZoneInfo("UTC")
+    return period.starts_at.astimezone(zone).date(), period.ends_at.astimezone(zone).date()
+
+
 def basis(session: Session, period: Period, *, scope: str, state: str | None,
           now: datetime | None = None) -> Basis:
     """The context of a release of `scope` from the period's current, non-stale sign-offs:
@@ -76,9 +86,10 @@ def basis(session: Session, period: Period, *, scope: str, state: str | None,
     if scope == "national" and state is not None:
         national = _over(zero, released.by_state.get(state, {}))
     by_type = _operations(session, period)
+    starts_on, ends_on = window_dates(period, scope=scope, state=state)
     context = ReleaseContext(
-        period_name=period.name, starts_on=period.starts_at.date(),
-        ends_on=period.ends_at.date(), states=period.states, co_chairs=period.co_chairs,
+        period_name=period.name, starts_on=starts_on, ends_on=ends_on, states=period.states,
+        co_chairs=period.co_chairs,
         figures=_over(zero, released.figures), operations_count=sum(by_type.values()),
         operations_by_type=by_type, national_state=state if scope == "national" else None,
         national=national)

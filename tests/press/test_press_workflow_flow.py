@@ -159,3 +159,20 @@ def test_figures_are_preliminary_until_every_state_has_a_current_signoff(
     final = newsroom.get("chair.nzl", draft["id"])
     assert final["preliminary"] is False and final["figures"]["regional"]["arrests"] == 114
     assert "PRELIMINARY" not in final["rendered"]["text"]
+
+
+def test_a_release_dates_the_window_in_its_readers_zone():
+    """A period from 28 Sep 00:00 to 28 Oct 00:00 in Jakarta (27 Sep 17:00 UTC) reads 28 Sep:
+    the first co-chair's zone for a regional release, the state's for a national one."""
+    from datetime import date, datetime, timedelta, timezone
+    from types import SimpleNamespace
+
+    from press.publication import window_dates
+
+    jakarta = timezone(timedelta(hours=7))
+    period = SimpleNamespace(starts_at=datetime(2015, 9, 28, tzinfo=jakarta),
+                             ends_at=datetime(2015, 10, 28, tzinfo=jakarta), co_chairs=["NZL"])
+    assert window_dates(period, scope="regional", state=None) == (date(2015, 9, 28),
+                                                                  date(2015, 10, 28))
+    assert window_dates(period, scope="national", state="IDN") == (date(2015, 9, 28),
+                                                                   date(2015, 10, 28))
