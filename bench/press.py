@@ -8,7 +8,12 @@ the machine's baseline loop (bench/deconfliction.py's `baseline_ms`), so that fi
 different machines compare as ratios. Target printed beside the figures: PDF of a two-page
 release <= 2 s.
 
-    .venv/bin/python bench/press.py [--part pdf] [--runs 20]
+Part "render": the regional default template rendered (sandbox, Markdown, nh3) with 100
+states' figures, in English and Thai: p50 and p99 against the target p50 <= 20 ms. Part
+"public": GET /press/<slug> and its 304 beside a bare Flask endpoint answering the same stored
+bytes.
+
+    .venv/bin/python bench/press.py [--part pdf|public|render] [--runs 20]
 """
 
 from __future__ import annotations
@@ -180,8 +185,58 @@ def bench_public(args: argparse.Namespace) -> None:
     app.extensions["jpa.db"].dispose()
 
 
+RENDER_TARGET_MS = 20.0
+
+
+def hundred_states_context() -> Any:
+    """A release context with 100 participating states' figures for every default indicator."""
+    import pycountry
+
+    from press.context import ReleaseContext
+
+    codes = sorted(c.alpha_3 for c in pycountry.countries)[:100]
+    categories = ("female_adult", "male_adult", "female_child", "male_child", "unknown")
+    figures: dict[str, Any] = {
+        key: 37 * len(codes) for key in (
+            "suspects_identified", "arrests", "search_warrants", "new_investigations",
+            "parallel_investigations", "international_enquiries",
+            "intelligence_reports_shared", "fraudulent_documents_seized", "persons_checked",
+            "locations_checked", "awareness_activities", "training_sessions",
+            "officers_trained")}
+    for key in ("victims_assisted", "smuggled_migrants_detected"):
+        figures[key] = {name: 3 + 11 * i for i, name in enumerate(categories)}
+    return ReleaseContext(period_name="Joint Period of Action 2026",
+                          starts_on=datetime(2026, 9, 28).date(),
+                          ends_on=datetime(2026, 10, 28).date(), states=codes,
+                          co_chairs=codes[:2], figures=figures, operations_count=10_000,
+                          operations_by_type={"airport_checks": 4_000,
+                                              "network_targeting": 6_000})
+
+
+def bench_render(args: argparse.Namespace) -> None:
+    """Render the regional default template (sandbox, Markdown, nh3) with 100 states' figures."""
+    from press.defaults import default_template
+    from press.rendering import render_release
+
+    context = hundred_states_context()
+    for language in ("en", "th"):
+        body = default_template("regional", language)
+        render_release(body, context, language=language, preliminary=True)  # compile once
+        times = []
+        for _ in range(max(args.runs, 50)):
+            started = time.perf_counter()
+            render_release(body, context, language=language, preliminary=True)
+            times.append((time.perf_counter() - started) * 1000)
+        times.sort()
+        p50, p99 = statistics.median(times), times[int(0.99 * (len(times) - 1))]
+        verdict = "met" if p50 <= RENDER_TARGET_MS else "not met"
+        print(f"  render regional/{language}, 100 states: p50 {p50:.2f} ms, p99 {p99:.2f} ms "
+              f"(target p50 <= {RENDER_TARGET_MS:.0f} ms: {verdict})", flush=True)
+
+
 PARTS: dict[str, Callable[[argparse.Namespace], None]] = {"pdf": bench_pdf,
-                                                          "public": bench_public}
+                                                          "public": bench_public,
+                                                          "render": bench_render}
 
 
 def main() -> None:
