@@ -1,5 +1,5 @@
-"""Press releases: states' sign-offs of their figures, releases, their published versions and
-the states' approvals."""
+"""Press releases: states' sign-offs of their figures, releases, their published versions, the
+states' approvals, and each period's press settings and templates."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import (
     JSON,
     Boolean,
+    CheckConstraint,
     ForeignKey,
     Index,
     Integer,
@@ -116,3 +117,32 @@ class Approval(Base):
     approved_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     title: Mapped[str] = mapped_column(String(300))  # what was approved, for the diff
     body: Mapped[str] = mapped_column(Text)
+
+
+class PressSettings(Base):
+    """A period's press settings: the small-count threshold k (5 unless a co-chair sets it)."""
+
+    __tablename__ = "press_settings"
+    __table_args__ = (CheckConstraint("suppression_k >= 3", name="suppression_k_min"),)
+
+    period_id: Mapped[int] = mapped_column(ForeignKey("periods.id", ondelete="CASCADE"),
+                                           primary_key=True)
+    suppression_k: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class PressTemplate(Base):
+    """A period's template for a scope and language: seeded from the default files, edited by
+    the co-chairs; a new release without a body starts from it."""
+
+    __tablename__ = "press_templates"
+    __table_args__ = (UniqueConstraint("period_id", "scope", "language"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("periods.id", ondelete="CASCADE"))
+    scope: Mapped[str] = mapped_column(String(16))
+    language: Mapped[str] = mapped_column(String(16))
+    body: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -18,7 +18,7 @@ from core.errors import ValidationFailed
 from core.states import get_state
 from operations.models import Operation, Period
 from outcomes.services import catalogue
-from press import documents, i18n
+from press import documents, i18n, period_settings
 from press.context import ReleaseContext
 from press.documents import Correction, PublishedRelease, PublishedVersion, Withdrawal
 from press.models import Release, ReleaseVersion
@@ -92,7 +92,7 @@ def basis(session: Session, period: Period, *, scope: str, state: str | None,
         co_chairs=period.co_chairs,
         figures=_over(zero, released.figures), operations_count=sum(by_type.values()),
         operations_by_type=by_type, national_state=state if scope == "national" else None,
-        national=national)
+        national=national, k=period_settings.suppression_k(session, period.id))
     ended = (now or utcnow()) >= period.ends_at
     return Basis(context=context, preliminary=not (ended and released.complete),
                  as_at=released.as_at, released=released, national=national)
