@@ -21,8 +21,8 @@ from core.identity.models import Role
 from core.identity.services import Principal
 from operations.models import Period
 from press import access, publication
-from press.defaults import default_template
 from press.models import Approval, Release
+from press.period_templates import period_template
 from press.reading import (
     ApprovalChanges,
     Preview,
@@ -149,7 +149,7 @@ def create_release(session: Session, *, actor: Principal, period_id: int, scope:
                    language: str, title: str, body: str | None = None,
                    publish_at: datetime | None = None, now: datetime | None = None) -> Release:
     """A new draft: co-chair (regional) or NLO (national, its state); body defaults to the
-    language's default template."""
+    period's template of the scope and language (seeded from the default files)."""
     now = now or utcnow()
     period = access.readable_period(session, actor, period_id)
     if scope not in ("regional", "national"):
@@ -162,7 +162,8 @@ def create_release(session: Session, *, actor: Principal, period_id: int, scope:
     state = actor.state if scope == "national" else None
     release = Release(period_id=period.id, scope=scope, state=state, language=language,
                       title=_checked_title(title), status="draft", revision=1, version=0,
-                      body=default_template(scope, language) if body is None else body,
+                      body=(period_template(session, period.id, scope, language)
+                            if body is None else body),
                       publish_at=_aware_future(publish_at, now) if publish_at else None,
                       created_by=actor.id, created_at=now, updated_at=now)
     _check_template(session, release, period, release.body, now)
