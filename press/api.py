@@ -12,8 +12,8 @@ from core.db import transaction
 from core.identity.models import User
 from core.schemas import ERROR_RESPONSES
 from operations.schemas import PeriodPath
-from press import services
-from press.models import Release
+from press import period_settings, period_templates, services
+from press.models import PressTemplate, Release
 from press.schemas import (
     CorrectIn,
     ReleaseIn,
@@ -22,8 +22,14 @@ from press.schemas import (
     ReleasePatch,
     ReleasePath,
     ScheduleIn,
+    SettingsOut,
+    SettingsPatch,
     SignOffOut,
     SubmitIn,
+    TemplateIn,
+    TemplateList,
+    TemplateOut,
+    TemplatePath,
     WithdrawIn,
 )
 
@@ -159,4 +165,61 @@ def withdraw_release(path: ReleasePath, body: WithdrawIn) -> tuple[Response, int
         release = services.withdraw_release(session, actor=current_api_principal(),
                                             release_id=path.rid, note=body.note)
         payload = _release(session, release)
+    return json_response(payload)
+
+
+def _template(template: PressTemplate) -> dict[str, Any]:
+    return TemplateOut.model_validate(template, from_attributes=True).model_dump(mode="json")
+
+
+@bp.get("/periods/<int:pid>/press-settings", responses={200: SettingsOut, **ERROR_RESPONSES})
+def get_settings(path: PeriodPath) -> tuple[Response, int]:
+    """The period's press settings: the small-count threshold k."""
+    with transaction(write=False) as session:
+        found = period_settings.get_settings(session, actor=current_api_principal(),
+                                             period_id=path.pid)
+    return json_response(SettingsOut.model_validate(found.as_dict()).model_dump(mode="json"))
+
+
+@bp.patch("/periods/<int:pid>/press-settings", responses={200: SettingsOut, **ERROR_RESPONSES})
+def update_settings(path: PeriodPath, body: SettingsPatch) -> tuple[Response, int]:
+    """Set k, from 3 to 100 (the period's co-chairs); published text is not re-rendered."""
+    with transaction() as session:
+        found = period_settings.update_settings(session, actor=current_api_principal(),
+                                                period_id=path.pid,
+                                                suppression_k=body.suppression_k)
+    return json_response(SettingsOut.model_validate(found.as_dict()).model_dump(mode="json"))
+
+
+@bp.get("/periods/<int:pid>/press-templates", responses={200: TemplateList, **ERROR_RESPONSES})
+def list_templates(path: PeriodPath) -> tuple[Response, int]:
+    """The period's templates per scope and language (the defaults seeded on first read)."""
+    with transaction() as session:
+        found = period_templates.list_templates(session, actor=current_api_principal(),
+                                                period_id=path.pid)
+        payload = {"templates": [_template(t) for t in found]}
+    return json_response(payload)
+
+
+@bp.get("/periods/<int:pid>/press-templates/<scope>/<language>",
+        responses={200: TemplateOut, **ERROR_RESPONSES})
+def get_template(path: TemplatePath) -> tuple[Response, int]:
+    """One template of the period."""
+    with transaction() as session:
+        found = period_templates.get_template(session, actor=current_api_principal(),
+                                              period_id=path.pid, scope=path.scope,
+                                              language=path.language)
+        payload = _template(found)
+    return json_response(payload)
+
+
+@bp.put("/periods/<int:pid>/press-templates/<scope>/<language>",
+        responses={200: TemplateOut, **ERROR_RESPONSES})
+def put_template(path: TemplatePath, body: TemplateIn) -> tuple[Response, int]:
+    """Replace a template (co-chairs); checked against the period's current figures."""
+    with transaction() as session:
+        found = period_templates.put_template(session, actor=current_api_principal(),
+                                              period_id=path.pid, scope=path.scope,
+                                              language=path.language, body=body.body)
+        payload = _template(found)
     return json_response(payload)

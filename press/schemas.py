@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, StrictBool
 
-from core.schemas import RequestModel
+from core.schemas import RequestModel, WholeNumber
 
 # A body may be up to 100 KB (bytes, checked by the service); the schema only bounds the
 # characters generously so an oversized body still reaches the rule that names it.
@@ -127,3 +127,49 @@ class ReleaseList(BaseModel):
     """Releases visible to the caller."""
 
     releases: list[ReleaseOut]
+
+
+class SettingsOut(BaseModel):
+    """A period's press settings: the small-count threshold k (5 unless set)."""
+
+    period_id: int
+    suppression_k: int
+    updated_at: datetime | None
+    updated_by: int | None
+
+
+class SettingsPatch(RequestModel):
+    """A new small-count threshold: a whole number from 3 to 100 (not "5", not true)."""
+
+    suppression_k: WholeNumber = Field(ge=3, le=100, strict=True)
+
+
+class TemplatePath(BaseModel):
+    """Path parameters of one press template of a period."""
+
+    pid: int
+    scope: Literal["regional", "national"]
+    language: str = Field(min_length=1, max_length=16)
+
+
+class TemplateIn(RequestModel):
+    """A template body: Markdown with placeholders, at most 100 KB."""
+
+    body: str = Field(max_length=BODY_CHARS)
+
+
+class TemplateOut(BaseModel):
+    """A period's template for a scope and language."""
+
+    period_id: int
+    scope: Literal["regional", "national"]
+    language: str
+    body: str
+    updated_at: datetime
+    updated_by: int | None
+
+
+class TemplateList(BaseModel):
+    """A period's templates, regional then national, each in en, fr, id, ms, th."""
+
+    templates: list[TemplateOut]
