@@ -185,6 +185,10 @@ class ApiClient:
         return self.client.patch(url, headers=self._headers(kwargs.pop("headers", None)),
                                  **kwargs)
 
+    def put(self, url: str, **kwargs: Any) -> Any:
+        """PUT with the token."""
+        return self.client.put(url, headers=self._headers(kwargs.pop("headers", None)), **kwargs)
+
     def delete(self, url: str, **kwargs: Any) -> Any:
         """DELETE with the token."""
         return self.client.delete(url, headers=self._headers(kwargs.pop("headers", None)),
