@@ -84,7 +84,8 @@ def get_template(session: Session, *, actor: Principal, period_id: int, scope: s
     raise NotFound("press template")
 
 
-def _example_state(actor: Principal, period: Period) -> str | None:
+def example_state(actor: Principal, period: Period) -> str | None:
+    """The state a national template is tried with: the actor's, else the first participant."""
     states = list(period.states or [])
     return actor.state if actor.state in states else next(iter(states), None)
 
@@ -97,7 +98,7 @@ def check_period_template(session: Session, *, actor: Principal, period: Period,
         publication.check_body(body)
     except ValidationFailed as error:
         return TemplateCheck([], error.fields["body"])
-    state = _example_state(actor, period) if scope == "national" else None
+    state = example_state(actor, period) if scope == "national" else None
     found = publication.basis(session, period, scope=scope, state=state)
     try:
         warnings = check_template(body, found.context, language=language)

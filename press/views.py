@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from core.db import transaction
-from core.errors import ValidationFailed
+from core.errors import DomainError, ValidationFailed
 from core.identity.forms import ConfirmForm
 from core.identity.models import Role, User
 from core.identity.services import Principal
@@ -21,7 +21,7 @@ from operations.models import Period
 from operations.period_page import PageLink, PeriodPagePart
 from operations.period_page import register as register_period_part
 from outcomes.services import catalogue
-from press import public, services
+from press import period_settings, public, services
 from press.i18n import LANGUAGES
 
 bp = Blueprint("press", __name__, template_folder="templates")
@@ -120,23 +120,63 @@ def releases(pid: int) -> str | Response | tuple[str, int]:
             else:
                 flash("Draft created from the default template.", "success")
                 return redirect(url_for("press_pages.editor", rid=rid))
+    return _releases_page(pid, principal, form, errors=errors, entered=entered,
+                          status=422 if errors or form.errors else 200)
+
+
+def _releases_page(pid: int, principal: Principal, form: ConfirmForm, *,
+                   errors: dict[str, str] | None = None, entered: dict[str, Any] | None = None,
+                   k_error: str = "", k_entered: str | None = None,
+                   status: int = 200) -> tuple[str, int]:
     with transaction(write=False) as db:
         period = operation_services.get_period(db, actor=principal, period_id=pid)
         found = services.list_releases(db, actor=principal, period_id=pid)
-    status = 422 if errors or form.errors else 200
+        settings = period_settings.get_settings(db, actor=principal, period_id=pid)
+    scope = "regional" if principal.role == Role.CO_CHAIR else "national"
+    may_set = principal.role == Role.CO_CHAIR and principal.state in (period.co_chairs or [])
     return render_template("press/releases.html", period=period, releases=found,
                            scope=scope, languages=LANGUAGE_NAMES, statuses=STATUS_LABELS,
-                           errors=errors, entered=entered, form=form), status
+                           errors=errors or {}, entered=entered or {}, form=form,
+                           settings=settings, may_set=may_set, k_error=k_error,
+                           k_entered=k_entered if k_entered is not None
+                           else str(settings.suppression_k)), status
+
+
+@bp.post("/periods/<int:pid>/press/settings")
+@role_required(Role.CO_CHAIR)
+def settings(pid: int) -> str | Response | tuple[str, int]:
+    """Set the period's small-count threshold k (its co-chairs); errors shown inline."""
+    principal = current_principal()
+    assert principal is not None
+    form = ConfirmForm()
+    entered = request.form.get("suppression_k", "").strip()
+    if not form.validate_on_submit():
+        return _releases_page(pid, principal, form, k_error="The form expired; submit it "
+                              "again.", k_entered=entered, status=400)
+    try:
+        value: object = int(entered) if entered.isdigit() else entered
+        with transaction() as db:
+            period_settings.update_settings(db, actor=principal, period_id=pid,
+                                            suppression_k=value)
+    except DomainError as error:
+        message = error.fields.get("suppression_k", error.message) \
+            if isinstance(error, ValidationFailed) else error.message
+        return _releases_page(pid, principal, form, k_error=f"Threshold: {message}",
+                              k_entered=entered, status=error.status)
+    flash(f"Small counts are now withheld below {value}: drafts and later publications "
+          "use it; published releases keep their text.", "success")
+    return redirect(url_for("press.releases", pid=pid))
 
 
 def register(app: Flask) -> None:
     """Add the press pages, the public side (no login), the period-page links, the commands
     and the demo's releases."""
-    from press import cli, release_pages
+    from press import cli, release_pages, template_pages
     from press.demo import register as register_demo
 
     app.register_blueprint(bp)
     app.register_blueprint(release_pages.bp)
+    app.register_blueprint(template_pages.bp)
     app.register_blueprint(public.bp)
     register_period_part(app, period_page_part)
     cli.register(app)
