@@ -9,6 +9,7 @@ Nothing is public until published: an unknown slug and an unpublished release ar
 from __future__ import annotations
 
 import re
+import time
 from typing import Final
 
 from flask import Blueprint, Response, abort, current_app, request
@@ -17,7 +18,12 @@ from core.db import get_database, transaction
 from press.documents import render_index, stylesheet
 from press.etag import etag_matches, strong_etag
 from press.feed import MEDIA_TYPE, build_feed
-from press.published import StoredDocument, feed_settings, published_releases, stored_document
+from press.published import (
+    PublicCache,
+    feed_settings,
+    published_releases,
+    stored_document,
+)
 
 bp = Blueprint("press_public", __name__)
 
@@ -41,9 +47,14 @@ def public_response(data: bytes, mimetype: str, etag: str | None = None) -> Resp
 
 
 def _document(slug: str, kind: str, number: int | None = None) -> Response:
-    # A plain connection, no ORM session: one read of stored bytes is all a request does.
-    with get_database().engine.connect() as connection:
-        found: StoredDocument | None = stored_document(connection, slug, kind, number)
+    public_cache: PublicCache = current_app.extensions["jpa.press.public"]
+    key, now = (slug, kind, number), time.monotonic()
+    hit, found = public_cache.get(key, now)
+    if not hit:
+        # A plain connection, no ORM session: one read of stored bytes is all a miss does.
+        with get_database().engine.connect() as connection:
+            found = stored_document(connection, slug, kind, number)
+        public_cache.put(key, now, found)
     if found is None:
         abort(404)
     return public_response(found.data, _MEDIA_TYPES[kind], found.etag)
