@@ -28,6 +28,7 @@ from press.published import (
 bp = Blueprint("press_public", __name__)
 
 CACHE_SECONDS: Final = 300
+_PUBLIC_CACHE_CONTROL: Final = f"public, max-age={CACHE_SECONDS}"
 _VERSION = re.compile(r"[1-9][0-9]{0,5}")
 _MEDIA_TYPES: Final = {"html": "text/html; charset=utf-8", "text": "text/plain; charset=utf-8",
                        "pdf": "application/pdf"}
@@ -40,9 +41,9 @@ def public_response(data: bytes, mimetype: str, etag: str | None = None) -> Resp
         response = Response(status=304)
     else:
         response = Response(data, content_type=mimetype)
-    response.headers["ETag"] = etag
-    response.cache_control.public = True
-    response.cache_control.max_age = CACHE_SECONDS
+    # A fresh Response has neither header: add both in one call, Cache-Control as its text
+    # (the cache_control object would parse and re-serialise it).
+    response.headers.extend((("ETag", etag), ("Cache-Control", _PUBLIC_CACHE_CONTROL)))
     return response
 
 
