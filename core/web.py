@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from flask import (
     Flask,
+    Request,
     Response,
     current_app,
     flash,
@@ -23,8 +24,10 @@ from flask import (
     request,
     url_for,
 )
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from itsdangerous import URLSafeTimedSerializer
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.routing import IntegerConverter, Map
 
@@ -307,8 +310,39 @@ def _template_context() -> dict[str, Any]:
     return {"principal": principal, "nav_items": items, "Role": Role}
 
 
+class CookieSessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie session, with its serializer built once per secret key instead
+    of on every request, and none at all for a request without a session cookie."""
+
+    def __init__(self) -> None:
+        self._serializers: dict[tuple[Any, ...], URLSafeTimedSerializer] = {}
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        """The parent's serializer, kept per (secret key, fallbacks): rotating the key (or
+        adding a fallback) gives a new one, as before."""
+        if not app.secret_key:
+            return None
+        key = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        found = self._serializers.get(key)
+        if found is None:
+            found = super().get_signing_serializer(app)
+            assert found is not None
+            if len(self._serializers) > 8:  # keys only change on rotation: stay small
+                self._serializers.clear()
+            self._serializers[key] = found
+        return found
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        """An empty session when there is no cookie (what the parent returns then, unsigned
+        work skipped); otherwise the parent's verified one. Saving still signs."""
+        if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
+            return self.session_class()
+        return super().open_session(app, request)
+
+
 def init_app(app: Flask) -> None:
     """Wire the web shell into the application."""
+    app.session_interface = CookieSessionInterface()
     app.url_map.converters["int"] = BoundedIntegerConverter  # before any route is added
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False  # checked in _before_request, outside /api/
     app.config["WTF_CSRF_TIME_LIMIT"] = None  # the token lives as long as the session
