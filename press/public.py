@@ -9,6 +9,7 @@ Nothing is public until published: an unknown slug and an unpublished release ar
 from __future__ import annotations
 
 import re
+import time
 from typing import Final
 
 from flask import Blueprint, Response, abort, current_app, request
@@ -17,11 +18,17 @@ from core.db import get_database, transaction
 from press.documents import render_index, stylesheet
 from press.etag import etag_matches, strong_etag
 from press.feed import MEDIA_TYPE, build_feed
-from press.published import StoredDocument, feed_settings, published_releases, stored_document
+from press.published import (
+    PublicCache,
+    feed_settings,
+    published_releases,
+    stored_document,
+)
 
 bp = Blueprint("press_public", __name__)
 
 CACHE_SECONDS: Final = 300
+_PUBLIC_CACHE_CONTROL: Final = f"public, max-age={CACHE_SECONDS}"
 _VERSION = re.compile(r"[1-9][0-9]{0,5}")
 _MEDIA_TYPES: Final = {"html": "text/html; charset=utf-8", "text": "text/plain; charset=utf-8",
                        "pdf": "application/pdf"}
@@ -34,16 +41,21 @@ def public_response(data: bytes, mimetype: str, etag: str | None = None) -> Resp
         response = Response(status=304)
     else:
         response = Response(data, content_type=mimetype)
-    response.headers["ETag"] = etag
-    response.cache_control.public = True
-    response.cache_control.max_age = CACHE_SECONDS
+    # A fresh Response has neither header: add both in one call, Cache-Control as its text
+    # (the cache_control object would parse and re-serialise it).
+    response.headers.extend((("ETag", etag), ("Cache-Control", _PUBLIC_CACHE_CONTROL)))
     return response
 
 
 def _document(slug: str, kind: str, number: int | None = None) -> Response:
-    # A plain connection, no ORM session: one read of stored bytes is all a request does.
-    with get_database().engine.connect() as connection:
-        found: StoredDocument | None = stored_document(connection, slug, kind, number)
+    public_cache: PublicCache = current_app.extensions["jpa.press.public"]
+    key, now = (slug, kind, number), time.monotonic()
+    hit, found = public_cache.get(key, now)
+    if not hit:
+        # A plain connection, no ORM session: one read of stored bytes is all a miss does.
+        with get_database().engine.connect() as connection:
+            found = stored_document(connection, slug, kind, number)
+        public_cache.put(key, now, found)
     if found is None:
         abort(404)
     return public_response(found.data, _MEDIA_TYPES[kind], found.etag)

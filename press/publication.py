@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select, update
+from sqlalchemy import event, func, select, update
 from sqlalchemy.orm import Session
 
 from core.db import utcnow
@@ -22,6 +22,7 @@ from press import documents, i18n, period_settings
 from press.context import ReleaseContext
 from press.documents import Correction, PublishedRelease, PublishedVersion, Withdrawal
 from press.models import Release, ReleaseVersion
+from press.published import invalidate_public_documents
 from press.rendering import Rendered, TemplateProblem, render_release
 from press.signoffs import FigureMap, ReleasedFigures, released_figures
 
@@ -154,11 +155,24 @@ def store_documents(session: Session, release: Release, period: Period) -> None:
     rows = versions_of(session, release)
     if not rows:
         return
+    _invalidate_on_commit(session)
     for row, version in zip(rows, _plain(release, rows, period.name).versions, strict=True):
         rendered = documents.render_documents(version)
         row.html, row.text, row.pdf = rendered.html, rendered.text, rendered.pdf
         row.etag_html, row.etag_text = rendered.etag("html"), rendered.etag("text")
         row.etag_pdf = rendered.etag("pdf")
+
+
+def _invalidate_on_commit(session: Session) -> None:
+    # After the commit, not before: a request between the two would cache the old state.
+    # Clearing now as well is harmless and covers callers that commit on another path.
+    invalidate_public_documents()
+    if not event.contains(session, "after_commit", _after_commit):
+        event.listen(session, "after_commit", _after_commit)
+
+
+def _after_commit(session: Session) -> None:
+    invalidate_public_documents()
 
 
 def publish(session: Session, release: Release, period: Period, *, actor_id: int | None,

@@ -6,6 +6,7 @@ Read-only queries; nothing here renders a release page (they are stored at publi
 
 from __future__ import annotations
 
+import weakref
 from collections import OrderedDict
 from dataclasses import dataclass
 from functools import cache
@@ -166,3 +167,49 @@ def _as_plain(release: Release, versions: list[ReleaseVersion],
 def feed_settings(base_url: str) -> FeedSettings:
     """The feed's names for a deployment at `base_url`."""
     return FeedSettings(base_url=base_url)
+
+
+
+# The public micro-cache: (slug, kind, version) -> the stored document, or None for a 404,
+# for at most PUBLIC_TTL_SECONDS. It spares the per-request database read on the hot public
+# pages. This process drops it on every commit that rewrites stored documents (publish,
+# correct, withdraw: see press.publication.store_documents); other worker processes may
+# serve the previous state for at most the TTL, which is far below the 300 s that clients
+# and proxies may cache a public page anyway. One per application (each has its database).
+PUBLIC_TTL_SECONDS: Final = 2.0
+_PUBLIC_MAX_ENTRIES: Final = 4096  # unknown slugs are cached too: bound what a crawler can fill
+_PublicKey = tuple[str, str, int | None]
+
+
+class PublicCache:
+    """The micro-cache of one application's public documents (see PUBLIC_TTL_SECONDS)."""
+
+    def __init__(self) -> None:
+        self._entries: dict[_PublicKey, tuple[float, StoredDocument | None]] = {}
+        _PUBLIC_CACHES.add(self)
+
+    def get(self, key: _PublicKey, now: float) -> tuple[bool, StoredDocument | None]:
+        """(True, document or None for a 404) when fresh at `now`, else (False, None)."""
+        entry = self._entries.get(key)
+        if entry is None or entry[0] <= now:
+            return False, None
+        return True, entry[1]
+
+    def put(self, key: _PublicKey, now: float, found: StoredDocument | None) -> None:
+        """Keep `found` (None: a 404) for PUBLIC_TTL_SECONDS from `now`."""
+        if len(self._entries) >= _PUBLIC_MAX_ENTRIES:
+            self._entries.clear()
+        self._entries[key] = (now + PUBLIC_TTL_SECONDS, found)
+
+    def clear(self) -> None:
+        """Forget every answer."""
+        self._entries.clear()
+
+
+_PUBLIC_CACHES: Final[weakref.WeakSet[PublicCache]] = weakref.WeakSet()
+
+
+def invalidate_public_documents() -> None:
+    """Forget every micro-cached public answer of this process (after a publication)."""
+    for public_cache in list(_PUBLIC_CACHES):
+        public_cache.clear()

@@ -23,6 +23,7 @@ from operations.period_page import register as register_period_part
 from outcomes.services import catalogue
 from press import period_settings, public, services
 from press.i18n import LANGUAGES
+from press.published import PublicCache
 
 bp = Blueprint("press", __name__, template_folder="templates")
 
@@ -178,6 +179,7 @@ def register(app: Flask) -> None:
     app.register_blueprint(release_pages.bp)
     app.register_blueprint(template_pages.bp)
     app.register_blueprint(public.bp)
+    app.extensions["jpa.press.public"] = PublicCache()
     register_period_part(app, period_page_part)
     cli.register(app)
     register_demo(app)
