@@ -6,6 +6,7 @@ operations/, never deconfliction. Services never commit."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -69,12 +70,21 @@ def _operations(session: Session, period: Period) -> dict[str, int]:
     return {kind: int(count) for kind, count in rows}
 
 
+def _local_date(moment: datetime, codes: list[str]) -> date:
+    """The date most of these states' zones show at `moment` (the later one on a tie)."""
+    counts = Counter(moment.astimezone(ZoneInfo(get_state(code).default_time_zone)).date()
+                     for code in codes)
+    if not counts:
+        return moment.astimezone(ZoneInfo("UTC")).date()
+    return max(counts, key=lambda day: (counts[day], day))
+
+
 def window_dates(period: Period, *, scope: str, state: str | None) -> tuple[date, date]:
     """The period's first and last dates as the release's readers count them: in the zone of
-    the state of a national release, else of the first co-chair (UTC without one)."""
-    code = state if scope == "national" and state else next(iter(period.co_chairs or []), None)
-    zone = ZoneInfo(get_state(code).default_time_zone) if code else ZoneInfo("UTC")
-    return period.starts_at.astimezone(zone).date(), period.ends_at.astimezone(zone).date()
+    the state of a national release; for a regional one, as most participating states do (a
+    window from midnight in Jakarta starts on the 28th in seven states, the 27th in two)."""
+    codes = [state] if scope == "national" and state else list(period.states or [])
+    return _local_date(period.starts_at, codes), _local_date(period.ends_at, codes)
 
 
 def basis(session: Session, period: Period, *, scope: str, state: str | None,

@@ -162,8 +162,9 @@ def test_figures_are_preliminary_until_every_state_has_a_current_signoff(
 
 
 def test_a_release_dates_the_window_in_its_readers_zone():
-    """A period from 28 Sep 00:00 to 28 Oct 00:00 in Jakarta (27 Sep 17:00 UTC) reads 28 Sep:
-    the first co-chair's zone for a regional release, the state's for a national one."""
+    """A period from 28 Sep 00:00 to 28 Oct 00:00 in Jakarta (27 Sep 17:00 UTC): a regional
+    release dates it as most participating states count (28 Sep in Jakarta, Bangkok and
+    Auckland, 27 Sep in Colombo); a national one in its own state's zone."""
     from datetime import date, datetime, timedelta, timezone
     from types import SimpleNamespace
 
@@ -171,8 +172,11 @@ def test_a_release_dates_the_window_in_its_readers_zone():
 
     jakarta = timezone(timedelta(hours=7))
     period = SimpleNamespace(starts_at=datetime(2015, 9, 28, tzinfo=jakarta),
-                             ends_at=datetime(2015, 10, 28, tzinfo=jakarta), co_chairs=["NZL"])
+                             ends_at=datetime(2015, 10, 28, tzinfo=jakarta),
+                             states=["IDN", "LKA", "NZL", "THA"], co_chairs=["LKA", "NZL"])
     assert window_dates(period, scope="regional", state=None) == (date(2015, 9, 28),
                                                                   date(2015, 10, 28))
     assert window_dates(period, scope="national", state="IDN") == (date(2015, 9, 28),
                                                                    date(2015, 10, 28))
+    assert window_dates(period, scope="national", state="LKA") == (date(2015, 9, 27),
+                                                                   date(2015, 10, 27))
