@@ -21,9 +21,9 @@ from operations.models import Operation, Period
 from outcomes.services import catalogue
 from press import documents, i18n, period_settings
 from press.context import ReleaseContext
-from press.documents import Correction, PublishedRelease, PublishedVersion, Withdrawal
+from press.documents import PublishedRelease
 from press.models import Release, ReleaseVersion
-from press.published import invalidate_public_documents
+from press.published import as_published_release, invalidate_public_documents
 from press.rendering import Rendered, TemplateProblem, render_release
 from press.signoffs import FigureMap, ReleasedFigures, released_figures
 
@@ -133,26 +133,6 @@ def render(body: str, language: str, found: Basis) -> Rendered:
         raise ValidationFailed({"body": str(problem)}) from None
 
 
-def _plain(release: Release, rows: list[ReleaseVersion], period_name: str,
-           ) -> PublishedRelease:
-    withdrawal = (Withdrawal(release.withdrawn_at, release.withdrawal_note or "")
-                  if release.withdrawn_at is not None else None)
-    state = i18n.state_name(release.state, release.language) if release.state else None
-    corrections: tuple[Correction, ...] = ()
-    plain = []
-    for row in rows:
-        if row.number > 1:
-            corrections = (*corrections, Correction(row.number, row.published_at,
-                                                    row.correction_note or ""))
-        plain.append(PublishedVersion(
-            slug=release.slug, version=row.number, language=release.language,
-            title=row.title, html_body=row.html_body, text_body=row.text_body,
-            published_at=row.published_at, period_name=period_name, scope=release.scope,
-            state=state, latest_version=len(rows), corrections=corrections,
-            withdrawal=withdrawal if row.number == len(rows) else None))
-    return PublishedRelease(tuple(plain))
-
-
 def versions_of(session: Session, release: Release) -> list[ReleaseVersion]:
     """The release's published versions, oldest first."""
     return list(session.scalars(select(ReleaseVersion).where(
@@ -166,7 +146,8 @@ def store_documents(session: Session, release: Release, period: Period) -> None:
     if not rows:
         return
     _invalidate_on_commit(session)
-    for row, version in zip(rows, _plain(release, rows, period.name).versions, strict=True):
+    plain = as_published_release(release, rows, period.name)
+    for row, version in zip(rows, plain.versions, strict=True):
         rendered = documents.render_documents(version)
         row.html, row.text, row.pdf = rendered.html, rendered.text, rendered.pdf
         row.etag_html, row.etag_text = rendered.etag("html"), rendered.etag("text")
@@ -227,6 +208,6 @@ def published_plain(session: Session) -> list[PublishedRelease]:
     found = []
     for release in releases:
         period = session.get(Period, release.period_id)
-        found.append(_plain(release, versions_of(session, release),
+        found.append(as_published_release(release, versions_of(session, release),
                             period.name if period else ""))
     return found

@@ -138,13 +138,14 @@ def published_releases(session: Session) -> list[PublishedRelease]:
         versions = [v for v in by_release.get(release.id, []) if v.number <= release.version]
         if len(versions) != release.version:
             continue  # a half-written release is not shown rather than shown wrong
-        found.append(_as_plain(release, versions, periods.get(release.period_id, "")))
+        found.append(as_published_release(release, versions, periods.get(release.period_id, "")))
     return found
 
 
-def _as_plain(release: Release, versions: list[ReleaseVersion],
-              period_name: str) -> PublishedRelease:
-    """A release and its published versions as press.documents data."""
+def as_published_release(release: Release, versions: list[ReleaseVersion],
+                         period_name: str) -> PublishedRelease:
+    """A release and its published versions (oldest first, all of them) as press.documents
+    data: the newest carries the withdrawal, each later one its correction note."""
     withdrawal = None
     if release.withdrawn_at is not None:
         withdrawal = Withdrawal(release.withdrawn_at, release.withdrawal_note or "")
@@ -159,8 +160,8 @@ def _as_plain(release: Release, versions: list[ReleaseVersion],
             slug=release.slug, version=row.number, language=release.language,
             title=row.title, html_body=row.html_body, text_body=row.text_body,
             published_at=row.published_at, period_name=period_name, scope=release.scope,
-            state=state, latest_version=release.version, corrections=corrections,
-            withdrawal=withdrawal if row.number == release.version else None))
+            state=state, latest_version=len(versions), corrections=corrections,
+            withdrawal=withdrawal if row.number == len(versions) else None))
     return PublishedRelease(tuple(plain))
 
 
