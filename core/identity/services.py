@@ -5,13 +5,10 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
-import jwt
-from argon2 import PasswordHasher
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -21,77 +18,27 @@ from core.errors import (
     Forbidden,
     InvalidTransition,
     NotFound,
-    Unauthenticated,
     ValidationFailed,
 )
 from core.identity.lockout import is_locked, register_failure, verify_password
-from core.identity.models import LoginSession, RevokedToken, Role, TwoFactor, User
+from core.identity.models import LoginSession, Role, TwoFactor, User
+from core.identity.principal import IdentityPolicy, Principal, _now
+from core.identity.tokens import (  # noqa: F401 - re-exported
+    _TOKEN_HOLDER,
+    MAX_USER_ID,
+    REQUIRED_CLAIMS,
+    TOKEN_AUDIENCE,
+    authenticate_token,
+    issue_token,
+    revoke_token,
+)
 from core.states import check_time_zone, get_state
 
 PASSWORD_MIN = 12
 PASSWORD_MAX = 128
-TOKEN_AUDIENCE = "jpa-api"  # noqa: S105 - a claim value, not a secret
-REQUIRED_CLAIMS = ["exp", "iat", "sub", "aud", "iss", "jti"]
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9._@-]{3,150}$")
-# Ids are 32-bit INTEGER columns: a token subject beyond this is no account at all.
-MAX_USER_ID = 2**31 - 1
 # Only touch last_seen_at this often, so that reading pages does not write on every request.
 SESSION_TOUCH_INTERVAL = timedelta(seconds=60)
-
-
-@dataclass(frozen=True)
-class IdentityPolicy:
-    """The knobs of authentication, built once from the settings."""
-
-    hasher: PasswordHasher
-    token_key: str
-    token_issuer: str
-    token_lifetime: timedelta
-    session_idle: timedelta
-    session_absolute: timedelta
-    lockout_threshold: int
-    lockout_duration: timedelta
-    # "required": NLOs and co-chairs must enrol in two-factor sign-in; "optional": each chooses.
-    two_factor: str = "required"
-
-    def __post_init__(self) -> None:
-        # Hashing a throwaway value lets an unknown username cost as much as a known one.
-        object.__setattr__(self, "_dummy_hash", self.hasher.hash(secrets.token_hex(16)))
-
-    @property
-    def dummy_hash(self) -> str:
-        """A hash no password matches, verified when the username is unknown."""
-        return self._dummy_hash  # type: ignore[attr-defined]
-
-
-@dataclass(frozen=True)
-class Principal:
-    """The authenticated caller as every layer sees it; also flask-login's user object."""
-
-    id: int
-    username: str
-    full_name: str
-    role: Role
-    state: str | None
-    time_zone: str
-    credential: str
-    # How others reach the caller (the contact of what the caller registers).
-    email: str | None = None
-    phone: str | None = None
-
-    is_authenticated = True
-    is_active = True
-    is_anonymous = False
-
-    def get_id(self) -> str:
-        """flask-login stores this in the cookie: the login session's random token."""
-        return self.credential
-
-    @classmethod
-    def of(cls, user: User, credential: str) -> Principal:
-        """The principal for a user authenticated by `credential`."""
-        return cls(user.id, user.username, user.full_name, Role(user.role), user.state,
-                   user.time_zone, credential, user.email, user.phone)
 
 
 def require_role(actor: Principal, *roles: Role) -> None:
@@ -109,9 +56,6 @@ def check_password_policy(password: str, username: str, *, field: str = "passwor
     if username and username.casefold() in password.casefold():
         raise ValidationFailed({field: "the password must not contain the username"})
 
-
-def _now(now: datetime | None) -> datetime:
-    return now or datetime.now(UTC)
 
 
 def create_user(
@@ -383,79 +327,3 @@ def end_login_session(session: Session, *, actor: Principal, now: datetime | Non
     """Log out: revoke every session of the user on the server, not only this cookie."""
     _revoke_all_login_sessions(session, actor.id, "logout", _now(now))
     audit.record(session, action="logout", actor=actor)
-
-
-def issue_token(session: Session, *, policy: IdentityPolicy, user: User,
-                now: datetime | None = None) -> tuple[str, int]:
-    """Sign a short-lived HS256 API token for an authenticated user."""
-    moment = _now(now)
-    lifetime = int(policy.token_lifetime.total_seconds())
-    jti = uuid.uuid4().hex
-    claims = {
-        "sub": str(user.id),
-        # Sub-second `iat` (a NumericDate may be fractional, RFC 7519 §2): a token issued in
-        # the same second as, but before, a password change must still be refused.
-        "iat": moment.timestamp(),
-        "exp": int(moment.timestamp()) + lifetime,
-        "aud": TOKEN_AUDIENCE,
-        "iss": policy.token_issuer,
-        "jti": jti,
-    }
-    token = jwt.encode(claims, policy.token_key, algorithm="HS256")
-    audit.record(session, action="token.issued", actor=user, object_type="token", object_id=jti)
-    return token, lifetime
-
-
-# One statement, built once, for the account and the revocation list: it runs on every API
-# request.
-_TOKEN_HOLDER = select(
-    User.id, User.username, User.full_name, User.role, User.state, User.time_zone,
-    User.email, User.phone, User.disabled, User.tokens_valid_after,
-    select(RevokedToken.jti).where(RevokedToken.jti == bindparam("jti")).exists()
-    .label("revoked")).where(User.id == bindparam("user_id"))
-
-
-def authenticate_token(session: Session, *, policy: IdentityPolicy, token: str) -> Principal:
-    """Verify a bearer token; every refusal is Unauthenticated with the reason."""
-    try:
-        claims = jwt.decode(
-            token,
-            policy.token_key,
-            algorithms=["HS256"],
-            audience=TOKEN_AUDIENCE,
-            issuer=policy.token_issuer,
-            options={"require": REQUIRED_CLAIMS},
-        )
-    except jwt.InvalidTokenError as error:
-        raise Unauthenticated(f"Invalid token: {error}.") from error
-    subject = claims["sub"]
-    # A positive 32-bit id in decimal, or no account at all (a larger number would make the
-    # database fail instead of refusing).
-    if not isinstance(subject, str) or not subject.isascii() or not subject.isdigit() \
-            or len(subject) > 10 or not 0 < int(subject) <= MAX_USER_ID:
-        raise Unauthenticated("Invalid token: bad subject.")
-    user_id = int(subject)
-    jti = str(claims["jti"])
-    user = session.connection().execute(_TOKEN_HOLDER, {"user_id": user_id, "jti": jti}).first()
-    if user is None or user.disabled:
-        raise Unauthenticated("Invalid token: the account is disabled.")
-    issued_at = claims["iat"]
-    if isinstance(issued_at, bool) or not isinstance(issued_at, int | float):
-        raise Unauthenticated("Invalid token: bad issued-at time.")
-    if issued_at < user.tokens_valid_after.timestamp():
-        raise Unauthenticated("Invalid token: it was issued before a password change.")
-    if user.revoked:
-        raise Unauthenticated("Invalid token: it was revoked.")
-    return Principal(user.id, user.username, user.full_name, Role(user.role), user.state,
-                     user.time_zone, jti, user.email, user.phone)
-
-
-def revoke_token(session: Session, *, actor: Principal, policy: IdentityPolicy,
-                 now: datetime | None = None) -> None:
-    """Revoke the token the caller authenticated with (an API logout)."""
-    moment = _now(now)
-    if session.get(RevokedToken, actor.credential) is None:
-        session.add(RevokedToken(jti=actor.credential, user_id=actor.id, revoked_at=moment,
-                                 expires_at=moment + policy.token_lifetime))
-    audit.record(session, action="token.revoked", actor=actor, object_type="token",
-                 object_id=actor.credential)
