@@ -24,7 +24,7 @@ from core.settings import Settings, load_settings
 CORE_DIR = Path(__file__).resolve().parent / "core"
 MODEL_MODULES = ("core.audit", "core.identity.models", "core.notify", "core.idempotency",
                  "core.scheduler", "deconfliction.models", "operations.models",
-                 "outcomes.models", "press.models")
+                 "outcomes.models", "press.models", "debrief.models")
 
 
 def load_models() -> MetaData:

@@ -1,0 +1,1 @@
+"""Debrief packs: objectives, the questionnaire, the improvement plan and the pack builder."""
