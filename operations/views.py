@@ -19,7 +19,7 @@ from core.identity.models import Role
 from core.settings import Settings
 from core.states import all_states, check_time_zone, known_time_zones
 from core.web import current_principal, login_manager, role_required
-from operations import operation_form, period_page, services
+from operations import home_page, operation_form, period_page, services
 from operations.forms import OperationForm, PeriodCreateForm, ResolveForm, split_codes
 from operations.services import Registration
 
@@ -33,7 +33,11 @@ def home() -> str | Response:
         return login_manager.unauthorized()
     with transaction(write=False) as db:
         periods = services.list_periods(db, actor=principal)
-    return render_template("operations/home.html", periods=periods)
+        parts = home_page.parts(db, principal)
+    # Rendered after the read transaction, as the period page's sections (see `period`).
+    sections = [Markup(render_template(part.template, **part.context))  # noqa: S704
+                for part in parts]
+    return render_template("operations/home.html", periods=periods, sections=sections)
 
 
 @bp.get("/periods")

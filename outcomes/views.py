@@ -8,6 +8,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from markupsafe import Markup
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
@@ -21,7 +22,7 @@ from core.web import current_principal, role_required
 from operations import services as operation_services
 from operations.models import Period
 from operations.period_page import PageLink, PeriodPagePart
-from outcomes import figures
+from outcomes import dashboard_parts, figures
 from outcomes import services as outcome_services
 from outcomes.charts import bar_chart
 
@@ -58,8 +59,10 @@ def dashboard(pid: int) -> str:
     conflicts; `?fragment=1` returns only the part the page refreshes every minute."""
     principal = current_principal()
     assert principal is not None
+    fragment = bool(request.args.get("fragment"))
     with transaction(write=False) as db:
         data = figures.dashboard(db, actor=principal, period_id=pid)
+        parts = [] if fragment else dashboard_parts.parts(db, principal, data["period"])
     completeness = data["completeness"]
     totals = data["totals"]
     assert isinstance(completeness, dict) and isinstance(totals, dict)
@@ -68,9 +71,11 @@ def dashboard(pid: int) -> str:
               for key, points in totals["series"].items()}
     charts = {i.key: bar_chart(days, series.get(i.key, {}))
               for i in data["indicators"] if totals["totals"].get(i.key)}  # type: ignore[attr-defined,union-attr]
-    template = "outcomes/_dashboard_body.html" if request.args.get("fragment") \
-        else "outcomes/dashboard.html"
-    return render_template(template, charts=charts, **data)
+    template = "outcomes/_dashboard_body.html" if fragment else "outcomes/dashboard.html"
+    # Rendered after the read transaction, as the period page's sections are.
+    sections = [Markup(render_template(part.template, period=data["period"],  # noqa: S704
+                                       **part.context)) for part in parts]
+    return render_template(template, charts=charts, sections=sections, **data)
 
 
 @bp.route("/periods/<int:pid>/report", methods=["GET", "POST"])
