@@ -37,7 +37,7 @@ class ItemQuery(BaseModel):
 class ItemIn(RequestModel):
     """A new item of the plan (the period's co-chairs)."""
 
-    objective_id: WholeNumber | None = Field(default=None, ge=1, le=2**31 - 1)
+    objective_id: WholeNumber | None = Field(default=None, ge=1, le=2**31 - 1, strict=True)
     issue: str = Field(min_length=1, max_length=TEXT_CHARS, description="what went wrong")
     corrective_action: str = Field(min_length=1, max_length=TEXT_CHARS)
     owner_state: str = Field(min_length=1, max_length=3)
@@ -50,7 +50,7 @@ class ItemIn(RequestModel):
 class ItemPatch(RequestModel):
     """A change of an item: co-chairs any field, the owner state's NLOs only `status`."""
 
-    objective_id: WholeNumber | None = Field(default=None, ge=1, le=2**31 - 1)
+    objective_id: WholeNumber | None = Field(default=None, ge=1, le=2**31 - 1, strict=True)
     issue: str | None = Field(default=None, min_length=1, max_length=TEXT_CHARS)
     corrective_action: str | None = Field(default=None, min_length=1, max_length=TEXT_CHARS)
     owner_state: str | None = Field(default=None, min_length=1, max_length=3)
