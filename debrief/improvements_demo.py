@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Final, NamedTuple
 
+from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -18,6 +19,7 @@ from core.identity.models import User
 from core.identity.services import Principal
 from debrief import improvements
 from debrief.models import ImprovementItem
+from operations.demo import register_report_seeder, report_seeder
 from operations.models import Period
 
 DEMO_AUTHOR: Final = "cochair.nzl"
@@ -106,3 +108,16 @@ def seed_demo_improvements(session: Session, period: Period, *,
             corrective_action=item.corrective_action, owner_state=item.owner_state,
             owner=item.owner, due_on=due, status=item.status,
             objective_id=objective.id if objective else None, now=now)
+
+
+def register(app: Flask) -> None:
+    """`jpa demo` seeds the plan after whatever seeder is registered now (reports, press,
+    and objectives when their seeder is registered before this is called)."""
+    before = report_seeder(app)
+
+    def seed(session: Session, period: Period) -> int:
+        made = before(session, period) if before is not None else 0
+        seed_demo_improvements(session, period)
+        return made
+
+    register_report_seeder(app, seed)

@@ -185,11 +185,17 @@ def set_status(iid: int) -> str | Response | tuple[str, int]:
 
 
 def register(app: Flask) -> None:
-    """Add the plan's pages, API and reminder job, and its sections on the period page, the
-    dashboard, the home page and the debrief page."""
-    from debrief import improvements_api, improvements_jobs, improvements_parts
+    """Add the plan's pages, API and reminder job, its sections on the period page, the
+    dashboard, the home page and the debrief page, and its demo items to `jpa demo`."""
+    from debrief import (
+        improvements_api,
+        improvements_demo,
+        improvements_jobs,
+        improvements_parts,
+    )
 
     app.register_blueprint(bp)
     app.register_api(improvements_api.bp)
     improvements_jobs.register(app)
     improvements_parts.register(app)
+    improvements_demo.register(app)  # last: it wraps the demo seeders registered before

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import UTC, datetime
+from typing import Any
 
 from flask import Flask
 from sqlalchemy import select
@@ -14,6 +15,7 @@ from debrief.improvements_demo import seed_demo_improvements
 from debrief.models import Objective
 from operations.demo import DEMO_STATES, seed_demo
 from operations.models import Period
+from press.models import Release
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 
@@ -55,3 +57,18 @@ def test_items_name_the_period_s_objectives_when_it_has_some(app: Flask) -> None
                                   indicator_keys=[]))
     items = _seed(app)
     assert sum(objective is not None for *_, objective in items) >= 3
+
+
+def test_jpa_demo_seeds_the_plan_after_the_press_side(app: Flask, runner: Any) -> None:
+    first = runner.invoke(args=["demo"])
+    assert first.exit_code == 0, first.output
+    again = runner.invoke(args=["demo"])
+    assert again.exit_code == 0, again.output
+    with app.extensions["jpa.db"].transaction(write=False) as session:
+        period = session.scalar(select(Period))
+        assert period is not None
+        items = period_items(session, period.id)
+        assert len(items) == 8
+        assert sum(is_overdue(i) for i in items) == 1
+        # The press side was seeded too: the chain kept the seeders before it.
+        assert session.scalar(select(Release.id).limit(1)) is not None
