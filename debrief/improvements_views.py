@@ -88,7 +88,7 @@ def _page(pid: int, principal: Principal, *, errors: dict[str, str] | None = Non
         earlier=earlier, names=names, overdue=overdue, objectives={o.id: o for o in objectives},
         statuses=STATUS_LABELS, editor=improvements.is_editor(principal, period),
         errors=labelled(errors or {}), entered=entered or {}, status_errors=status_errors or {},
-        filter_status=wanted, overdue_only=overdue_only, form=ConfirmForm()), status
+        filter_status=wanted, overdue_only=overdue_only), status
 
 
 @bp.route("/periods/<int:pid>/improvements", methods=["GET", "POST"])
@@ -149,8 +149,8 @@ def edit(iid: int) -> str | Response | tuple[str, int]:
         objectives = improvements.objectives_of(db, period.id)
     return render_template("debrief/improvements_edit.html", period=period, item=item,
                            objectives={o.id: o for o in objectives}, statuses=STATUS_LABELS,
-                           errors=labelled(errors), entered=entered or _as_entered(item),
-                           form=form), 422 if errors else 200
+                           errors=labelled(errors),
+                           entered=entered or _as_entered(item)), 422 if errors else 200
 
 
 def _as_entered(item: ImprovementItem) -> dict[str, str]:
