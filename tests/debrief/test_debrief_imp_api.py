@@ -160,3 +160,15 @@ def test_the_api_is_in_the_openapi_document(plan: Plan) -> None:
     parameters = {p["name"] for p in paths["/api/v1/periods/{pid}/improvements"]["get"]
                   ["parameters"]}
     assert {"status", "owner_state", "overdue", "include_earlier"} <= parameters
+
+
+def test_a_co_chair_of_a_state_outside_the_period_sees_nothing(plan: Plan,
+                                                                accounts: Any) -> None:
+    iid = plan.create()["id"]
+    accounts.create("chair.aus", "co_chair", "AUS", email="chair.aus@example.org")
+    outsider = accounts.api("chair.aus")
+    error_of(outsider.get(f"{API}/improvements/{iid}"), 404)
+    error_of(outsider.get(f"{API}/periods/{plan.pid}/improvements"), 404)
+    error_of(outsider.patch(f"{API}/improvements/{iid}", json={"status": "done"}), 404)
+    error_of(outsider.post(f"{API}/periods/{plan.pid}/improvements", json=item_body()), 404)
+    assert plan.count() == 1 and plan.stored(iid)["status"] == "open"
