@@ -36,6 +36,11 @@ _DOCUMENT_PATH: Final = re.compile(rf"/press/({SLUG_RE.pattern})(\.txt|\.pdf)?")
 _KINDS: Final = {None: "html", ".txt": "text", ".pdf": "pdf"}
 # What Werkzeug writes for a 304 (and the response drops: a 304 carries no Content-Type).
 NOT_MODIFIED: Final = "304 NOT MODIFIED"
+# Flask ends every response of this application with it: flask-login's after-request hook
+# reads the session, and Flask (3.1.3 on) answers any read of the session with Vary: Cookie.
+# tests/press/test_press_edge_headers.py compares the two 304s byte for byte, so a change
+# there shows.
+_FLASK_VARY: Final = ("Vary", "Cookie")
 
 
 class PublicRevalidationGate:
@@ -75,7 +80,7 @@ class PublicRevalidationGate:
             return None
         secure = self.app.extensions["jpa.settings"].secure_cookies
         return [*public_headers(found.etag),
-                *security_headers(secure=secure, request_id=new_request_id())]
+                *security_headers(secure=secure, request_id=new_request_id()), _FLASK_VARY]
 
 
 def install(app: Flask) -> PublicRevalidationGate:
