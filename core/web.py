@@ -250,8 +250,13 @@ def _handle_unexpected(error: Exception) -> Response:
                           "report it.")
 
 
+def new_request_id() -> str:
+    """A fresh request id (X-Request-ID, audit rows, error pages)."""
+    return uuid.uuid4().hex
+
+
 def _before_request() -> Response | None:
-    g.request_id = uuid.uuid4().hex
+    g.request_id = new_request_id()
     audit.current_request_id.set(g.request_id)
     if not is_api_request():
         csrf.protect()
@@ -274,26 +279,36 @@ def _refuse_control_characters() -> Response | None:
                           "Nothing was saved.", fields)
 
 
-def _after_request(response: Response) -> Response:
-    headers = response.headers
-    own_csp = "Content-Security-Policy" in headers
+def security_headers(*, secure: bool, request_id: str | None, own_csp: bool = False,
+                     no_store: bool = False) -> list[tuple[str, str]]:
+    """The headers the shell adds to a response, in the order it adds them (one function, so
+    that a response answered before Flask's dispatch carries exactly the same ones)."""
     added: list[tuple[str, str]] = [] if own_csp else [
         ("Content-Security-Policy", CONTENT_SECURITY_POLICY)]
     added += SECURITY_HEADERS
     # Only when served over https: over plain http it would lock browsers out for a year.
-    if current_app.extensions["jpa.settings"].secure_cookies:
+    if secure:
         added.append(("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY))
+    if no_store:
+        added += _NO_STORE
+    if request_id:
+        added.append(("X-Request-ID", request_id))
+    return added
+
+
+def _after_request(response: Response) -> Response:
+    headers = response.headers
     # A response that declares itself public (the published press pages) keeps its own
     # Cache-Control; everything else is private data and must never be stored. (Parsing
     # Cache-Control only when there is one: most responses have none.)
     cache_control = headers.get("Cache-Control")
-    if request.endpoint != "static" and not request.path.startswith("/static/") \
-            and (not cache_control or not response.cache_control.public):
-        if cache_control:
-            headers.remove("Cache-Control")
-        added += _NO_STORE
-    if g.get("request_id"):
-        added.append(("X-Request-ID", g.request_id))
+    no_store = request.endpoint != "static" and not request.path.startswith("/static/") \
+        and (not cache_control or not response.cache_control.public)
+    if no_store and cache_control:
+        headers.remove("Cache-Control")
+    added = security_headers(secure=current_app.extensions["jpa.settings"].secure_cookies,
+                             request_id=g.get("request_id"),
+                             own_csp="Content-Security-Policy" in headers, no_store=no_store)
     if any(name.lower() in _SECURITY_NAMES for name in headers.keys()
            if name != "Content-Security-Policy"):
         for name, value in added:  # a view set one of them: ours replace, as always

@@ -34,6 +34,11 @@ _MEDIA_TYPES: Final = {"html": "text/html; charset=utf-8", "text": "text/plain; 
                        "pdf": "application/pdf"}
 
 
+def public_headers(etag: str) -> tuple[tuple[str, str], ...]:
+    """The caching headers of a public response, 200 or 304 (press.edge sends the same)."""
+    return (("ETag", etag), ("Cache-Control", _PUBLIC_CACHE_CONTROL))
+
+
 def public_response(data: bytes, mimetype: str, etag: str | None = None) -> Response:
     """`data` as a cacheable public response, or a 304 when If-None-Match matches."""
     etag = etag or strong_etag(data)
@@ -43,7 +48,7 @@ def public_response(data: bytes, mimetype: str, etag: str | None = None) -> Resp
         response = Response(data, content_type=mimetype)
     # A fresh Response has neither header: add both in one call, Cache-Control as its text
     # (the cache_control object would parse and re-serialise it).
-    response.headers.extend((("ETag", etag), ("Cache-Control", _PUBLIC_CACHE_CONTROL)))
+    response.headers.extend(public_headers(etag))
     return response
 
 

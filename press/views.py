@@ -172,7 +172,7 @@ def settings(pid: int) -> str | Response | tuple[str, int]:
 def register(app: Flask) -> None:
     """Add the press pages, the public side (no login), the period-page links, the commands
     and the demo's releases."""
-    from press import cli, release_pages, template_pages
+    from press import cli, edge, release_pages, template_pages
     from press.demo import register as register_demo
 
     app.register_blueprint(bp)
@@ -180,6 +180,7 @@ def register(app: Flask) -> None:
     app.register_blueprint(template_pages.bp)
     app.register_blueprint(public.bp)
     app.extensions["jpa.press.public"] = PublicCache()
+    edge.install(app)  # revalidations of public documents answered before Flask's dispatch
     register_period_part(app, period_page_part)
     cli.register(app)
     register_demo(app)
