@@ -78,9 +78,10 @@ DEMO_ANSWERS: Final[dict[str, tuple[str, str, str, str, str, int, str, dict[int,
         "Labour Relations Authority to draft a standard inspection checklist; follow-up with "
         "Sri Lanka on the recruiter before the end of the year.",
         "Inviting the labour inspectorate into the police operation room for the whole period.",
-        3, "SSPSPSSPSS",
+        3, "SSPSPSSPSM",
         {4: "Five workers referred for assistance.",
-         7: "We now have direct numbers for the Sri Lankan CID."}),
+         7: "We now have direct numbers for the Sri Lankan CID.",
+         10: "No awareness work outside the resorts this time."}),
     "NZL": (
         "As co-chair we could see the whole period at a glance; the daily completeness grid "
         "showed who needed a call. AKL departure checks ran to plan.",
@@ -103,8 +104,10 @@ DEMO_ANSWERS: Final[dict[str, tuple[str, str, str, str, str, int, str, dict[int,
         "Bureau of Immigration to share the document fraud patterns with Malaysia and "
         "Thailand; Coast Guard to join the next period from the planning stage.",
         "Officers at departure counters trained on the period's indicators the week before.",
-        3, "SPSPSSPSPP",
-        {2: "Useful document intelligence, shared late."}),
+        3, "SPSPSMPSUP",
+        {2: "Useful document intelligence, shared late.",
+         6: "Requests to two states went unanswered for a week.",
+         9: "No further common operation agreed on our side yet."}),
     "LKA": (
         "The match between our broker and the recruiter Maldives registered (names in "
         "another order, same date of birth) gave us a case we did not know was regional.",

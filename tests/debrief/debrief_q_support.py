@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from core.audit import AuditEvent
 from core.notify import Notification, OutboxMail
 from debrief.models import DebriefSettings, Objective, Rating, Response
-from tests.conftest import WebAuth, csrf_token_from
+from tests.conftest import PASSWORD, WebAuth, csrf_token_from
 from tests.outcomes.helpers import API, CO_CHAIRS, STATES, make_period
 from tests.press.press_workflow_support import NLO_OF, Newsroom, build_newsroom
 
@@ -171,10 +171,10 @@ def world(app: Flask, accounts: Any) -> Debrief:
 # ---------------------------------------------------------------- pages
 
 
-def browser(app: Flask, username: str) -> Any:
+def browser(app: Flask, username: str, password: str = PASSWORD) -> Any:
     """A fresh test client logged in through the login form."""
     client = app.test_client()
-    assert WebAuth(client).login(username).status_code == 302
+    assert WebAuth(client).login(username, password).status_code == 302
     return client
 
 
