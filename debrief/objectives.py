@@ -4,7 +4,7 @@ indicators of the period whose regional totals are shown beside it. Services nev
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
@@ -133,7 +133,7 @@ def objective_view(objective: Objective, totals: list[IndicatorTotal]) -> dict[s
             "position": objective.position, "title": objective.title,
             "description": objective.description,
             "indicator_keys": list(objective.indicator_keys or []),
-            "indicators": [t.__dict__ for t in totals],
+            "indicators": [asdict(t) for t in totals],
             "updated_at": objective.updated_at}
 
 

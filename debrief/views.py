@@ -16,7 +16,7 @@ from markupsafe import Markup
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
-from core.db import transaction
+from core.db import transaction, utcnow
 from core.errors import DomainError, ValidationFailed
 from core.identity.forms import ConfirmForm
 from core.identity.models import Role
@@ -76,7 +76,7 @@ def _objectives_page(pid: int, principal: Principal, *, errors: dict[str, str] |
         period, found = objectives.list_objectives(db, actor=principal, period_id=pid)
         totals = objectives.linked_totals(db, actor=principal, period=period, objectives=found)
         indicators = catalogue(db, period.id)
-    ended = datetime.now(period.ends_at.tzinfo) >= period.ends_at
+    ended = utcnow() >= period.ends_at
     may_edit = access.is_co_chair(principal, period) and not ended
     return render_template("debrief/objectives.html", period=period, objectives=found,
                            totals=totals, indicators=indicators, may_edit=may_edit,
