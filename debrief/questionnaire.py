@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 from core import audit, notify
 from core.db import utcnow
 from core.errors import InvalidTransition, ValidationFailed
-from core.identity.models import Role
 from core.identity.services import Principal
 from debrief import access, schedule
 from debrief.models import RATINGS, DebriefSettings, Rating, Response
@@ -281,9 +280,3 @@ def _tell_co_chairs(session: Session, period: Period, state: str, actor: Princip
     if messages:
         notify.notify_all(session, messages)
 
-
-def reads_others(actor: Principal, own: Response | None) -> bool:
-    """Whether the actor may read other states' submitted answers now."""
-    if actor.role in (Role.CO_CHAIR, Role.ANALYST):
-        return True
-    return own is not None and own.status == "submitted"
