@@ -98,7 +98,10 @@ def _register_domains(app: OpenAPI) -> None:
     from core.identity import api as identity_api
     from core.identity import twofactor_views
     from core.identity import views as identity_views
+    from debrief import api as debrief_api
+    from debrief import jobs as debrief_jobs
     from debrief.improvements_views import register as register_improvements
+    from debrief.views import register as register_debrief
     from operations import api as operations_api
     from operations import cli as operations_cli
     from operations import jobs as operations_jobs
@@ -121,6 +124,7 @@ def _register_domains(app: OpenAPI) -> None:
     app.register_api(operations_api.bp)
     app.register_api(outcomes_api.bp)
     app.register_api(press_api.bp)
+    app.register_api(debrief_api.bp)
     app.register_api(inbox.api)
     app.register_blueprint(inbox.views)
     app.context_processor(lambda: {"unread_notifications": inbox.unread_for_nav()})
@@ -135,10 +139,13 @@ def _register_domains(app: OpenAPI) -> None:
     operations_cli.register(app)
     register_report_seeder(app, seed_demo_reports)
     register_press(app)  # after: its demo seeder wraps the reports' one
+    register_debrief(app)  # after press: its demo seeder wraps press's
     # The reminder first, as when it was operations' first job: a pass runs jobs in this order.
     outcomes_jobs.register(app)
     operations_jobs.register(app)
     press_jobs.register(app)
+    debrief_jobs.register(app)
+    # After the objectives' demo seeder, which its own wraps (demo items name objectives).
     register_improvements(app)  # pages, API, its job, and its sections on other pages
 
 
