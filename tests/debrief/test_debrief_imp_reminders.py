@@ -57,7 +57,9 @@ def test_due_then_overdue_the_day_after_then_weekly_each_once(plan: Plan,
     thai = ["nlo.tha@example.org", "nlo2.tha@example.org"]
     assert _mail(smtp_server, DUE_SUBJECT) == thai
     assert plan.inbox("nlo.tha").count(DUE_SUBJECT) == 1
-    assert plan.inbox("chair.nzl") == [] and plan.inbox("nlo.mys") == []
+    # Nobody else hears of THA's item (the questionnaire's own reminder falls due that day too).
+    for other in ("chair.nzl", "nlo.mys"):
+        assert [s for s in plan.inbox(other) if "improvement" in s.lower()] == []
 
     day = timedelta(days=1)
     assert _ours(plan, NINE_IN_BANGKOK + day + minute) == [
