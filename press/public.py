@@ -20,6 +20,7 @@ from press.etag import etag_matches, strong_etag
 from press.feed import MEDIA_TYPE, build_feed
 from press.published import (
     PublicCache,
+    StoredDocument,
     feed_settings,
     published_releases,
     stored_document,
@@ -37,6 +38,14 @@ _MEDIA_TYPES: Final = {"html": "text/html; charset=utf-8", "text": "text/plain; 
 def public_headers(etag: str) -> tuple[tuple[str, str], ...]:
     """The caching headers of a public response, 200 or 304 (press.edge sends the same)."""
     return (("ETag", etag), ("Cache-Control", _PUBLIC_CACHE_CONTROL))
+
+
+def document_headers(kind: str, document: StoredDocument) -> list[tuple[str, str]]:
+    """A stored document's own headers in its 200, in the order the route's Response carries
+    them (Werkzeug's Content-Type and Content-Length, then `public_headers`): press.edge sends
+    the same."""
+    return [("Content-Type", _MEDIA_TYPES[kind]), ("Content-Length", str(len(document.data))),
+            *public_headers(document.etag)]
 
 
 def public_response(data: bytes, mimetype: str, etag: str | None = None) -> Response:

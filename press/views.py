@@ -180,7 +180,7 @@ def register(app: Flask) -> None:
     app.register_blueprint(template_pages.bp)
     app.register_blueprint(public.bp)
     app.extensions["jpa.press.public"] = PublicCache()
-    edge.install(app)  # revalidations of public documents answered before Flask's dispatch
+    edge.install(app)  # public documents (200, 304) answered before Flask's dispatch
     register_period_part(app, period_page_part)
     cli.register(app)
     register_demo(app)

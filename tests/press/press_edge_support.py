@@ -16,7 +16,7 @@ from typing import Any
 from flask import Flask, request, request_started
 from werkzeug.serving import make_server
 
-from press.edge import PublicRevalidationGate
+from press.edge import PublicDocumentGate
 
 _DATE = re.compile(rb"\r\nDate: [^\r]*")
 _REQUEST_ID = re.compile(rb"\r\nX-Request-ID: [0-9a-f]{32}(?=\r\n)")
@@ -58,10 +58,10 @@ def comparable(response: bytes) -> bytes:
                            _DATE.sub(b"\r\nDate: <date>", response))
 
 
-def gate_of(app: Flask) -> PublicRevalidationGate:
+def gate_of(app: Flask) -> PublicDocumentGate:
     """The application's revalidation gate (it must be installed)."""
     gate = app.wsgi_app
-    assert isinstance(gate, PublicRevalidationGate)
+    assert isinstance(gate, PublicDocumentGate)
     return gate
 
 

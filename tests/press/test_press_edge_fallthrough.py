@@ -1,8 +1,9 @@
 """press.edge: only a GET of /press/<slug>, .txt or .pdf, without a query string or a session
-cookie, whose If-None-Match matches a fresh entry of the public micro-cache, is answered before
-Flask; everything else reaches Flask (its `request_started` signal counts it) and gets what it
-always got: HEAD, other methods, ?v=N and any other query, a session cookie, another ETag, no
-If-None-Match, unknown slugs (404, cached or not), an expired entry, other paths."""
+cookie, whose document is a fresh entry of the public micro-cache, is answered before Flask (a
+304 when If-None-Match matches, else the 200); everything else reaches Flask (its
+`request_started` signal counts it) and gets what it always got: HEAD, other methods, ?v=N and
+any other query, a session cookie, unknown slugs (404, cached or not), an expired or missing
+entry, other paths — plain or conditional alike."""
 
 from __future__ import annotations
 
@@ -36,13 +37,22 @@ def _etag(client: Any, path: str) -> str:
 
 
 def test_what_the_gate_answers(client: Any, app: Flask, published: int) -> None:
-    tags = {path: _etag(client, path) for path in (PAGE, f"{PAGE}.txt", f"{PAGE}.pdf")}
+    bodies = {path: client.get(path).data for path in (PAGE, f"{PAGE}.txt", f"{PAGE}.pdf")}
+    tags = {path: client.get(path).headers["ETag"] for path in bodies}
     with dispatch_count(app) as dispatched:
         for path, etag in tags.items():
             for sent in (etag, f'"other", W/{etag}', "*"):
                 response = client.get(path, headers={"If-None-Match": sent})
                 assert response.status_code == 304 and response.data == b"", (path, sent)
                 assert response.headers["ETag"] == etag
+                assert "Set-Cookie" not in response.headers
+            for headers in ({}, {"If-None-Match": '"0123"'}, {"If-None-Match": ""},
+                            {"Cookie": "theme=dark"}):
+                response = client.get(path, headers=headers)
+                assert response.status_code == 200, (path, headers)
+                assert response.data == bodies[path] and len(response.data) > 0
+                assert response.headers["ETag"] == etag
+                assert response.headers["Content-Length"] == str(len(bodies[path]))
                 assert "Set-Cookie" not in response.headers
     assert dispatched == []
 
@@ -52,24 +62,30 @@ def test_everything_else_reaches_flask(client: Any, app: Flask, published: int) 
     current = {"If-None-Match": etag}
     cases: list[tuple[str, str, dict[str, str], int]] = [
         ("HEAD", PAGE, current, 304),
+        ("HEAD", PAGE, {}, 200),
         ("POST", PAGE, current, 400),  # the CSRF check comes first, as on every page
         ("PUT", PAGE, current, 400),
         ("OPTIONS", PAGE, current, 200),
         ("GET", f"{PAGE}?v=2", current, 304),  # version 2 is the current one: same bytes
         ("GET", f"{PAGE}?v=1", current, 200),
+        ("GET", f"{PAGE}?v=2", {}, 200),
         ("GET", f"{PAGE}?v=9", current, 404),
         ("GET", f"{PAGE}?utm_source=x", current, 304),
-        ("GET", PAGE, {"If-None-Match": '"0123"'}, 200),
-        ("GET", PAGE, {}, 200),
-        ("GET", PAGE, {"If-None-Match": ""}, 200),
         ("GET", "/press/nothing-here", {"If-None-Match": "*"}, 404),
         ("GET", "/press/nothing-here", {"If-None-Match": "*"}, 404),  # now a cached 404
+        ("GET", "/press/nothing-here", {}, 404),
+        ("GET", "/press/nothing-here.pdf", {}, 404),
+        ("GET", "/press/jpa-2031-edge-draft", {}, 404),
         ("GET", "/press/jpa-2031-edge-draft", {"If-None-Match": "*"}, 404),
         ("GET", "/press/Bad_Slug", {"If-None-Match": "*"}, 404),
         ("GET", f"{PAGE}.html", current, 404),
+        ("GET", f"{PAGE}.html", {}, 404),
+        ("GET", f"{PAGE}.TXT", {}, 404),
+        ("GET", f"{PAGE}/", {}, 404),
         ("GET", f"{PAGE}/", current, 404),
         ("GET", "/press/feed.atom", current, 200),
         ("GET", "/press", current, 200),
+        ("GET", "/press/press.css", {}, 200),
     ]
     with dispatch_count(app) as dispatched:
         for method, path, headers, status in cases:
@@ -88,29 +104,37 @@ def test_a_session_cookie_goes_the_whole_way(client: Any, app: Flask, published:
     client.set_cookie("jpa_session", "not-a-session-of-ours")
     with dispatch_count(app) as dispatched:
         response = client.get(PAGE, headers={"If-None-Match": etag})
-    assert dispatched == [PAGE]
+        plain = client.get(PAGE)
+    assert dispatched == [PAGE, PAGE]
     assert response.status_code == 304 and "Set-Cookie" not in response.headers
+    assert plain.status_code == 200 and "Set-Cookie" not in plain.headers
 
 
+@pytest.mark.parametrize("sent", ["current", "none"])
 def test_an_expired_entry_goes_to_flask_which_refreshes_it(client: Any, app: Flask,
-                                                           published: int) -> None:
+                                                           published: int, sent: str) -> None:
     etag = _etag(client, PAGE)
+    headers = {"If-None-Match": etag} if sent == "current" else {}
     cache = gate_of(app).cache
     key = (SLUG, "html", None)
     hit, found = cache.get(key, time.monotonic())
     assert hit and found is not None and found.etag == etag
     cache.put(key, time.monotonic() - PUBLIC_TTL_SECONDS, found)  # kept until now: expired
     with dispatch_count(app) as dispatched:
-        first = client.get(PAGE, headers={"If-None-Match": etag})
-        second = client.get(PAGE, headers={"If-None-Match": etag})
-    assert first.status_code == second.status_code == 304
+        first, second = client.get(PAGE, headers=headers), client.get(PAGE, headers=headers)
+    assert first.status_code == second.status_code == (304 if headers else 200)
+    assert first.data == second.data
     assert dispatched == [PAGE]  # the first read the database again; the second, the gate
 
 
-def test_a_cold_cache_goes_to_flask(client: Any, app: Flask, published: int) -> None:
+@pytest.mark.parametrize("sent", ["current", "none"])
+def test_a_cold_cache_goes_to_flask(client: Any, app: Flask, published: int,
+                                    sent: str) -> None:
     etag = _etag(client, PAGE)
+    headers = {"If-None-Match": etag} if sent == "current" else {}
     gate_of(app).cache.clear()
     with dispatch_count(app) as dispatched:
-        assert client.get(PAGE, headers={"If-None-Match": etag}).status_code == 304
-        assert client.get(PAGE, headers={"If-None-Match": etag}).status_code == 304
-    assert dispatched == [PAGE]
+        for path in (PAGE, f"{PAGE}.pdf", PAGE, f"{PAGE}.pdf"):
+            response = client.get(path, headers=headers if path == PAGE else {})
+            assert response.status_code == (304 if path == PAGE and headers else 200)
+    assert dispatched == [PAGE, f"{PAGE}.pdf"]

@@ -1,6 +1,7 @@
 """press.edge keeps the public cache's freshness rules: in the process that publishes,
-corrects or withdraws, the old ETag stops getting a 304 at once; a change committed by another
-process (seen here only in the database) stops it within PUBLIC_TTL_SECONDS."""
+corrects or withdraws, the old ETag stops getting a 304 and the old bytes stop being the 200
+at once; a change committed by another process (seen here only in the database) stops both
+within PUBLIC_TTL_SECONDS."""
 
 from __future__ import annotations
 
@@ -109,3 +110,54 @@ def test_another_processs_withdrawal_ends_the_old_304_within_the_ttl(
         assert response.status_code == 200, path
         assert response.headers["ETag"] != etag
     assert b"Withdrawn by another worker" in client.get(paths[0]).data
+
+
+def test_this_processs_correction_and_withdrawal_change_the_plain_200_at_once(
+        newsroom: Newsroom) -> None:
+    rid, url = _published(newsroom)
+    client = newsroom.app.test_client()
+    paths = (url, f"{url}.txt", f"{url}.pdf")
+    before = {path: client.get(path) for path in paths}
+    with dispatch_count(newsroom.app) as dispatched:
+        for path in paths:
+            again = client.get(path)
+            assert again.status_code == 200 and again.data == before[path].data
+    assert dispatched == []  # the gate answered, from the cache
+    newsroom.act("chair.nzl", rid, "correct", note="Arrest figure clarified",
+                 body="Officers made {{ figures.arrests }} arrests in total.")
+    newsroom.act("chair.nzl", rid, "submit")
+    newsroom.approve_all(rid)
+    newsroom.act("chair.lka", rid, "publish")
+    with dispatch_count(newsroom.app) as dispatched:
+        corrected = {path: client.get(path) for path in paths}
+        for path in paths:
+            assert corrected[path].status_code == 200
+            assert corrected[path].headers["ETag"] != before[path].headers["ETag"]
+            assert corrected[path].data != before[path].data
+            assert client.get(path).data == corrected[path].data  # the gate, refilled
+    assert dispatched == list(paths)  # the correction dropped the cache: Flask read anew
+    assert b"Arrest figure clarified" in corrected[url].data
+    assert b"Arrest figure clarified" in corrected[f"{url}.txt"].data
+    newsroom.act("chair.nzl", rid, "withdraw", note="Published in error")
+    for path in paths:
+        withdrawn = client.get(path)
+        assert withdrawn.status_code == 200
+        assert withdrawn.headers["ETag"] != corrected[path].headers["ETag"]
+    assert b"Published in error" in client.get(url).data
+    assert b"Published in error" in client.get(f"{url}.txt").data
+
+
+def test_another_processs_withdrawal_changes_the_plain_200_within_the_ttl(
+        client: Any, app: Flask, accounts: Any) -> None:
+    store_release(app, public_world(app, accounts), "jpa-2031-elsewhere", versions=1)
+    paths = ("/press/jpa-2031-elsewhere", "/press/jpa-2031-elsewhere.txt")
+    before = {path: client.get(path) for path in paths}
+    _withdraw_in_another_process(app, "jpa-2031-elsewhere", "Withdrawn by another worker")
+    time.sleep(PUBLIC_TTL_SECONDS)  # the window the cache documents, no longer
+    with dispatch_count(app) as dispatched:
+        for path in paths:
+            response = client.get(path)
+            assert response.status_code == 200, path
+            assert response.headers["ETag"] != before[path].headers["ETag"]
+            assert b"Withdrawn by another worker" in response.data
+    assert dispatched == list(paths)  # the expired entries went to Flask, which read anew
