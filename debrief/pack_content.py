@@ -1,26 +1,36 @@
 """The debrief pack's content: every file inside the ZIP except manifest.json, by entry name.
 
-The pack machinery (`debrief/packs*.py`) claims a pack, calls `build_pack_files` with a
-progress callback, adds the manifest, zips and stores. Entry names are fixed here, never
-made from user text.
+The pack machinery claims a pack, calls `build_pack_files` with a progress callback, adds the
+manifest, zips and stores. Entry names are fixed here, never made from user text:
+`report.html`, `report.pdf`, `data/*.csv`, `charts/*.svg` and, for an NLO's annex,
+`annex/operations.csv` and `annex/conflicts.csv`.
 """
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.csvsafe import csv_bytes
-from core.errors import NotFound, ValidationFailed
+from core.errors import ValidationFailed
+from debrief import pack_facts as facts
 from debrief.models import HANDLING_CODES
-from operations.models import Period
-from outcomes.models import StateSum
-from outcomes.services import catalogue
+from debrief.pack_annex import read_annex
+from debrief.pack_charts import chart_files
+from debrief.pack_csv import annex_tables, data_tables
+from debrief.pack_data import (
+    get_period,
+    iso_day,
+    read_debrief,
+    read_deconfliction,
+    read_outcomes,
+    read_press,
+)
+from debrief.pack_pdf import render_pdf
+from debrief.pack_report import render_report
 
 
 @dataclass(frozen=True)
@@ -38,28 +48,60 @@ class PackRequest:
 Progress = Callable[[int, str], None]  # (percent 0..100 of the content work, stage words)
 
 
+def read_facts(session: Session, request: PackRequest, progress: Progress) -> facts.PackFacts:
+    """Everything the pack shows, read from the database (aggregates only)."""
+    if request.handling not in HANDLING_CODES:
+        raise ValidationFailed({"handling": f"one of {', '.join(HANDLING_CODES)}"})
+    moment = request.generated_at.astimezone(UTC)
+    period = get_period(session, request.period_id)
+    if request.annex_state is not None and request.annex_state not in period.states:
+        raise ValidationFailed({"annex_state": "a participating state of the period"})
+    progress(2, "reading the outcomes")
+    outcomes = read_outcomes(session, period=period, until=moment)
+    progress(12, "reading deconfliction")
+    deconfliction = read_deconfliction(session, period=period)
+    progress(20, "reading the press releases")
+    press = read_press(session, period=period)
+    progress(24, "reading the questionnaire and the improvement plan")
+    summary, objectives, responses, ratings, plan = read_debrief(session, period=period)
+    annex = None
+    if request.annex_state is not None:
+        progress(28, "reading the annex")
+        annex = read_annex(session, period=period, state=request.annex_state, now=moment)
+    return facts.PackFacts(
+        period_name=period.name, starts_on=iso_day(period.starts_at),
+        ends_on=iso_day(period.ends_at), states=tuple(period.states),
+        co_chairs=tuple(period.co_chairs), handling=request.handling,
+        generated_at=moment.strftime("%Y-%m-%d %H:%M"), version=request.version,
+        summary=summary, outcomes=outcomes, deconfliction=deconfliction, press=press,
+        objectives=objectives, responses=responses, ratings=ratings, improvements=plan,
+        annex=annex)
+
+
+def render_files(pack: facts.PackFacts, progress: Progress) -> dict[str, bytes]:
+    """The files of a pack from its facts, in a stable order (report, data, charts, annex)."""
+    progress(32, "writing the data files")
+    data = {name: csv_bytes(rows) for name, rows in data_tables(pack).items()}
+    if pack.annex is not None:
+        data.update({name: csv_bytes(rows) for name, rows in annex_tables(pack.annex).items()})
+    progress(38, "drawing the charts")
+    charts = chart_files(pack)
+    progress(45, "writing the report")
+    page = render_report(pack, charts)
+    progress(55, "printing the report to PDF")
+    pdf = render_pdf(render_report(pack, charts, for_print=True), marking=pack.marking,
+                     period_name=pack.period_name)
+    files = {"report.html": page.encode("utf-8"), "report.pdf": pdf}
+    files.update((name, body) for name, body in data.items() if name.startswith("data/"))
+    files.update((name, svg.encode("utf-8")) for name, svg in charts.items())
+    files.update((name, body) for name, body in data.items() if name.startswith("annex/"))
+    progress(100, "content ready")
+    return files
+
+
 def build_pack_files(session: Session, request: PackRequest,
                      progress: Progress) -> dict[str, bytes]:
     """The pack's files by entry name (fixed, safe, in a stable order), without manifest.json."""
-    if request.handling not in HANDLING_CODES:
-        raise ValidationFailed({"handling": f"one of {', '.join(HANDLING_CODES)}"})
-    period = session.get(Period, request.period_id)
-    if period is None:
-        raise NotFound("period")
-    progress(0, "reading the figures")
-    indicators = catalogue(session, period.id)
-    sums: dict[tuple[str, str], int] = {}
-    for state, key, value in session.execute(
-            select(StateSum.state, StateSum.key, StateSum.value)
-            .where(StateSum.period_id == period.id)):
-        sums[(state, key)] = sums.get((state, key), 0) + int(value)
-    rows: list[list[str | int | float | None]] = [["indicator", "label", "unit", "total"]]
-    for indicator in indicators:
-        total = sum(v for (_, key), v in sums.items() if key == indicator.key)
-        rows.append([indicator.key, indicator.label, indicator.unit, total])
-    progress(50, "writing the report")
-    report = (f"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-              f"<title>{html.escape(period.name)}</title></head><body>"
-              f"<p>{request.handling}</p><h1>{html.escape(period.name)}</h1></body></html>")
-    progress(100, "done")
-    return {"report.html": report.encode("utf-8"), "data/totals.csv": csv_bytes(rows)}
+    return render_files(read_facts(session, request, progress), progress)
+
+
