@@ -98,6 +98,7 @@ def _register_domains(app: OpenAPI) -> None:
     from core.identity import api as identity_api
     from core.identity import twofactor_views
     from core.identity import views as identity_views
+    from debrief.pack_pages import register as register_debrief_packs
     from operations import api as operations_api
     from operations import cli as operations_cli
     from operations import jobs as operations_jobs
@@ -138,6 +139,7 @@ def _register_domains(app: OpenAPI) -> None:
     outcomes_jobs.register(app)
     operations_jobs.register(app)
     press_jobs.register(app)
+    register_debrief_packs(app)  # last: its demo seeder builds the pack after all the others
 
 
 def main() -> None:
