@@ -23,7 +23,6 @@ from debrief.pack_charts import chart_files
 from debrief.pack_csv import annex_tables, data_tables
 from debrief.pack_data import (
     get_period,
-    iso_day,
     read_debrief,
     read_deconfliction,
     read_outcomes,
@@ -69,8 +68,8 @@ def read_facts(session: Session, request: PackRequest, progress: Progress) -> fa
         progress(28, "reading the annex")
         annex = read_annex(session, period=period, state=request.annex_state, now=moment)
     return facts.PackFacts(
-        period_name=period.name, starts_on=iso_day(period.starts_at),
-        ends_on=iso_day(period.ends_at), states=tuple(period.states),
+        period_name=period.name, starts_at=f"{period.starts_at:%Y-%m-%d %H:%M} UTC",
+        ends_at=f"{period.ends_at:%Y-%m-%d %H:%M} UTC", states=tuple(period.states),
         co_chairs=tuple(period.co_chairs), handling=request.handling,
         generated_at=moment.strftime("%Y-%m-%d %H:%M"), version=request.version,
         summary=summary, outcomes=outcomes, deconfliction=deconfliction, press=press,

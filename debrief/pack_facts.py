@@ -212,8 +212,8 @@ class PackFacts:
     """Everything a pack shows, read once."""
 
     period_name: str
-    starts_on: str
-    ends_on: str
+    starts_at: str  # "YYYY-MM-DD HH:MM UTC"
+    ends_at: str
     states: tuple[str, ...]
     co_chairs: tuple[str, ...]
     handling: str
