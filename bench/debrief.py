@@ -1,0 +1,434 @@
+"""Debrief benchmark: the pack of a big period, built by the scheduler's worker.
+
+Measured and printed, never asserted (`make bench`). For SQLite (and PostgreSQL when
+JPA_TEST_POSTGRES_URL is set: a database of its own, dropped afterwards) it seeds one period
+of 30 states x 60 days x 15 indicators (1,800 reports), 10,000 operations (each with a site
+and a target label), 2,000 conflicts (a third acknowledged, a fifth resolved), 10 objectives,
+30 submitted questionnaire responses with their ratings and 100 improvement items, with bulk
+inserts straight into the tables. Then it prints, each beside its target:
+
+- the HTML report alone (facts read, charts drawn, report.html rendered; p50 of `--runs`,
+  each in its own read transaction): target <= 2 s;
+- the whole pack with its PDF, built by a real `jpa scheduler` process (the background
+  worker), from the request's row to the stored ZIP, and the builder's own time (claim to
+  ready): target <= 20 s;
+- the scheduler process's peak memory (VmHWM of the process, read just before it stops):
+  target <= 500 MiB;
+- GET /healthz from a live gunicorn (2 workers, 127.0.0.1), polled every 50 ms while the
+  pack builds: p50, p99, max and failures (target: answered throughout);
+- an NLO's annex built synchronously in-process (how the annex route builds it), to show
+  whether a synchronous build is fast enough.
+
+    .venv/bin/python bench/debrief.py [--runs 3] [--operations 10000] [--conflicts 2000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from contextlib import ExitStack
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+BENCH_DIR = PROJECT_DIR / "bench"
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != BENCH_DIR]
+sys.path.insert(0, str(PROJECT_DIR))
+
+_spec = importlib.util.spec_from_file_location("bench_deconfliction",
+                                               BENCH_DIR / "deconfliction.py")
+assert _spec and _spec.loader
+common = importlib.util.module_from_spec(_spec)
+sys.modules["bench_deconfliction"] = common  # dataclasses look their module up while defining
+_spec.loader.exec_module(common)
+
+SECRET, BLINDING, PASSWORD = common.SECRET, common.BLINDING, common.PASSWORD
+AUDIT_KEY = "bench-audit-key-that-is-long-enough-0123456789abcdef"
+HTML_TARGET_S, PACK_TARGET_S, MEMORY_TARGET_MIB = 2.0, 20.0, 500.0
+OPERATION_TYPES = ("airport_checks", "transit_hub_checks", "workplace_inspections",
+                   "network_targeting", "other")
+
+
+def _settings(url: str, instance: Path) -> Any:
+    from core.settings import load_settings
+
+    return load_settings({"JPA_DATABASE_URL": url}, instance_path=instance, secret_key=SECRET,
+                         blinding_key=BLINDING, audit_key=AUDIT_KEY, argon2_time_cost=1,
+                         argon2_memory_kib=1024, argon2_parallelism=1, testing=True,
+                         two_factor="optional")
+
+
+def _chunks(rows: list[dict[str, Any]], size: int = 2000) -> Any:
+    for start in range(0, len(rows), size):
+        yield rows[start:start + size]
+
+
+def seed(app: Any, args: argparse.Namespace) -> tuple[int, list[str]]:
+    """The period and everything the pack reads, inserted in bulk; (period id, states)."""
+    from core.db import insert_rows, insert_rows_returning_ids
+    from core.identity import services as identity
+    from core.identity.services import Principal
+    from debrief import models as debrief
+    from deconfliction.models import ConflictRecord, RegisterEntry
+    from operations import services as operations
+    from operations.models import Operation, OperationSite, OperationTarget
+    from outcomes.indicators import DEFAULT_INDICATORS
+    from outcomes.models import DaySum, Report, ReportValue, ReportVersion, StateSum
+
+    database, policy = app.extensions["jpa.db"], app.extensions["jpa.identity"]
+    states = _states(args.states)
+    end = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0) - \
+        timedelta(days=2)
+    start = end - timedelta(days=args.days)
+    with database.transaction() as session:
+        admin = identity.create_user(session, actor=None, policy=policy, username="bench.admin",
+                                     password=PASSWORD, role="admin")
+        identity.create_user(session, actor=None, policy=policy, username="bench.chair",
+                             password=PASSWORD, role="co_chair", state=states[0])
+        officers = {s: identity.create_user(session, actor=None, policy=policy,
+                                            username=f"nlo.{s.lower()}", password=PASSWORD,
+                                            role="liaison_officer", state=s).id
+                    for s in states}
+        pid = operations.create_period(
+            session, actor=Principal.of(admin, "bench"), name="Debrief benchmark",
+            starts_at=start, ends_at=end, states=states, co_chairs=states[:2]).id
+    began = time.perf_counter()
+    now = datetime.now(UTC)
+    days = [start.date() + timedelta(days=n) for n in range(args.days)]
+    with database.transaction() as session:
+        connection = session.connection()
+        # Outcomes: one report per state and day, with running sums as the service keeps them.
+        reports = [{"period_id": pid, "state": s, "date": d, "operation_id": None,
+                    "created_by": officers[s], "created_at": now, "updated_at": now,
+                    "version": 1} for s in states for d in days]
+        report_ids: list[int] = []
+        for chunk in _chunks(reports):
+            report_ids += insert_rows_returning_ids(connection, Report.__table__, chunk)
+        versions, values = [], []
+        state_sums: dict[tuple[str, str, str], int] = {}
+        day_sums: dict[tuple[date, str], int] = {}
+        for number, (report, rid) in enumerate(zip(reports, report_ids, strict=True)):
+            figures: dict[str, Any] = {}
+            for k, indicator in enumerate(DEFAULT_INDICATORS):
+                base = (number + k) % 7
+                cells = {c: base for c in indicator.categories} if indicator.categories \
+                    else {"": base}
+                figures[indicator.key] = cells if indicator.categories else base
+                for category, value in cells.items():
+                    values.append({"report_id": rid, "key": indicator.key,
+                                   "category": category, "period_id": pid, "value": value})
+                    key = (report["state"], indicator.key, category)
+                    state_sums[key] = state_sums.get(key, 0) + value
+                    day = (report["date"], indicator.key)
+                    day_sums[day] = day_sums.get(day, 0) + value
+            versions.append({"report_id": rid, "version": 1, "values": figures,
+                             "created_at": now, "created_by": report["created_by"],
+                             "note": None})
+        for chunk in _chunks(versions):
+            insert_rows(connection, ReportVersion.__table__, chunk)
+        for chunk in _chunks(values, 5000):
+            insert_rows(connection, ReportValue.__table__, chunk)
+        insert_rows(connection, StateSum.__table__, [
+            {"period_id": pid, "state": s, "key": k, "category": c, "value": v}
+            for (s, k, c), v in state_sums.items()])
+        insert_rows(connection, DaySum.__table__, [
+            {"period_id": pid, "date": d, "key": k, "value": v}
+            for (d, k), v in day_sums.items()])
+        # Operations, each with a site, a target label and its register entry.
+        operations_rows = []
+        for n in range(args.operations):
+            state = states[n % len(states)]
+            begins = start + timedelta(hours=(n * 7) % (24 * (args.days - 1)))
+            operations_rows.append({
+                "period_id": pid, "owner_state": state, "registered_by": officers[state],
+                "title": f"Operation {n}", "type": OPERATION_TYPES[n % 5],
+                "lead_agency": "National Police", "starts_at": begins,
+                "ends_at": begins + timedelta(hours=8), "cancelled": n % 50 == 0,
+                "contact_name": f"Officer {state}", "contact_email": None,
+                "contact_phone": None, "created_at": now, "updated_at": now})
+        op_ids: list[int] = []
+        for chunk in _chunks(operations_rows):
+            op_ids += insert_rows_returning_ids(connection, Operation.__table__, chunk)
+        for chunk in _chunks(list(zip(op_ids, operations_rows, strict=True))):
+            insert_rows(connection, OperationSite.__table__, [
+                {"operation_id": oid, "position": 0, "name": f"Site {oid}", "iata": None,
+                 "lat": (oid % 170) - 85.0, "lon": (oid % 350) - 175.0, "radius_m": 500.0}
+                for oid, _row in chunk])
+            insert_rows(connection, OperationTarget.__table__, [
+                {"operation_id": oid, "position": 0, "kind": "phone", "label": f"Subject {oid}"}
+                for oid, _row in chunk])
+            insert_rows(connection, RegisterEntry.__table__, [
+                {"op_id": oid, "period_id": pid, "state": row["owner_state"],
+                 "starts_at": row["starts_at"], "ends_at": row["ends_at"],
+                 "live": not row["cancelled"], "contact_name": row["contact_name"],
+                 "contact_email": None, "contact_phone": None, "contact_user_id": None}
+                for oid, row in chunk])
+        owner_of = {oid: row["owner_state"]
+                    for oid, row in zip(op_ids, operations_rows, strict=True)}
+        conflicts = []
+        for n in range(args.conflicts):
+            a, b = op_ids[(2 * n) % len(op_ids)], op_ids[(2 * n + 7) % len(op_ids)]
+            detected = start + timedelta(hours=n % (24 * args.days))
+            target = n % 3 == 0
+            conflicts.append({
+                "period_id": pid, "op_a": min(a, b), "op_b": max(a, b),
+                "state_a": owner_of[min(a, b)], "state_b": owner_of[max(a, b)],
+                "status": ("resolved" if n % 5 == 0 else "acknowledged" if n % 3 == 0
+                           else "open"),
+                "severity": "high" if target else "medium",
+                "reasons": [{"kind": "target", "target_kind": "phone"} if target
+                            else {"kind": "location"}],
+                "acknowledged_a": detected + timedelta(hours=3) if n % 3 == 0 else None,
+                "acknowledged_b": detected + timedelta(hours=5) if n % 3 == 0 else None,
+                "resolution": "proceed" if n % 5 == 0 else None, "resolution_note": None,
+                "detected_at": detected, "updated_at": detected})
+        for chunk in _chunks(conflicts, 500):
+            insert_rows(connection, ConflictRecord.__table__, chunk)
+        # The debrief: objectives, 30 submitted responses with ratings, 100 plan items.
+        objective_ids = insert_rows_returning_ids(connection, debrief.Objective.__table__, [
+            {"period_id": pid, "position": n, "title": f"Expected outcome {n + 1}",
+             "description": "Strengthened cooperation among the participating states.",
+             "indicator_keys": ["arrests"], "created_at": now, "updated_at": now,
+             "updated_by": None} for n in range(10)])
+        response_ids = insert_rows_returning_ids(connection, debrief.Response.__table__, [
+            {"period_id": pid, "state": s, "status": "submitted",
+             "worked": "Joint briefings **worked** well.\n\n- early contact\n- one template",
+             "did_not_work": "Late registrations left little time to deconflict.",
+             "do_differently": "Register operations a week earlier.",
+             "next_steps": "A shared calendar of national operations.",
+             "deconfliction_usefulness": 1 + n % 5, "good_practice": "Daily calls.",
+             "created_at": now, "updated_at": now, "updated_by": officers[s],
+             "submitted_at": now, "submitted_by": officers[s]}
+            for n, s in enumerate(states)])
+        insert_rows(connection, debrief.Rating.__table__, [
+            {"response_id": rid, "objective_id": oid, "rating": "PSMU"[(i + j) % 4],
+             "comment": "As planned."}
+            for i, rid in enumerate(response_ids) for j, oid in enumerate(objective_ids)])
+        insert_rows(connection, debrief.ImprovementItem.__table__, [
+            {"period_id": pid, "objective_id": objective_ids[n % 10],
+             "issue": f"Issue {n}: registrations came late", "corrective_action": "Train NLOs",
+             "owner_state": states[n % len(states)], "owner": "NLO", "due_on": end.date(),
+             "status": ("open", "in_progress", "done", "dropped")[n % 4], "created_at": now,
+             "created_by": None, "updated_at": now, "updated_by": None} for n in range(100)])
+    print(f"  seeded {len(states)} states x {args.days} days ({len(reports):,} reports, "
+          f"{len(values):,} figures), {args.operations:,} operations, {args.conflicts:,} "
+          f"conflicts, {len(states)} responses, 100 improvement items in "
+          f"{time.perf_counter() - began:.1f} s", flush=True)
+    return pid, states
+
+
+def _states(count: int) -> list[str]:
+    from core.states import all_states
+
+    return sorted(all_states())[:count]
+
+
+def time_html(app: Any, pid: int, runs: int) -> tuple[list[float], int]:
+    """Seconds of the HTML report alone: facts, charts and report.html (no PDF)."""
+    from debrief.pack_charts import chart_files
+    from debrief.pack_content import PackRequest, read_facts
+    from debrief.pack_report import render_report
+
+    database = app.extensions["jpa.db"]
+    samples, size = [], 0
+    for _ in range(runs):
+        begun = time.perf_counter()
+        with database.transaction(write=False) as session:
+            request = PackRequest(period_id=pid, version=1, handling="H2",
+                                  generated_at=datetime.now(UTC))
+            facts = read_facts(session, request, lambda _p, _s: None)
+        size = len(render_report(facts, chart_files(facts)).encode("utf-8"))
+        samples.append(time.perf_counter() - begun)
+    return samples, size
+
+
+def time_annex(app: Any, pid: int, state: str) -> tuple[float, int]:
+    """Seconds and bytes of an NLO's annex, built as the annex route builds it."""
+    from core.identity.models import User
+    from core.identity.services import Principal
+    from debrief.packs import build_annex
+
+    database = app.extensions["jpa.db"]
+    with database.transaction(write=False) as session:
+        from sqlalchemy import select
+
+        user = session.scalar(select(User).where(User.username == f"nlo.{state.lower()}"))
+        actor = Principal.of(user, "bench")
+        begun = time.perf_counter()
+        found = build_annex(session, actor=actor, period_id=pid)
+    return time.perf_counter() - begun, len(found.content)
+
+
+def _peak_mib(pid: int) -> float | None:
+    """The process's peak resident memory (VmHWM), in MiB, while it still runs (Linux)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+def poll_healthz(port: int, stop: threading.Event, latencies: list[float],
+                 failures: list[str]) -> None:
+    """GET /healthz every 50 ms until `stop`; latencies in ms, failures by reason."""
+    import http.client
+
+    while not stop.is_set():
+        begun = time.perf_counter()
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            connection.request("GET", "/healthz")
+            status = connection.getresponse().status
+            connection.close()
+            if status != 200:
+                failures.append(f"status {status}")
+        except OSError as error:
+            failures.append(type(error).__name__)
+        latencies.append(1000 * (time.perf_counter() - begun))
+        stop.wait(0.05)
+
+
+def build_in_worker(app: Any, url: str, directory: Path, pid: int) -> dict[str, Any]:
+    """Request a pack, let a real `jpa scheduler` build it while /healthz is polled."""
+    from sqlalchemy import select
+
+    from core.identity.models import User
+    from core.identity.services import Principal
+    from debrief import packs
+    from debrief.models import Pack
+
+    database = app.extensions["jpa.db"]
+    env = {"JPA_DATABASE_URL": url, "JPA_INSTANCE_PATH": str(directory / "instance"),
+           "JPA_SECRET_KEY": SECRET, "JPA_BLINDING_KEY": BLINDING, "JPA_AUDIT_KEY": AUDIT_KEY,
+           "JPA_TWO_FACTOR": "optional"}
+    result: dict[str, Any] = {}
+    with common.gunicorn("app:app", cwd=PROJECT_DIR, env=env, directory=directory) as port:
+        latencies: list[float] = []
+        failures: list[str] = []
+        stop = threading.Event()
+        poller = threading.Thread(target=poll_healthz, args=(port, stop, latencies, failures))
+        poller.start()
+        time.sleep(1.0)  # a second of /healthz before the build, for comparison
+        quiet = len(latencies)
+        scheduler = subprocess.Popen(
+            [str(Path(sys.executable).parent / "jpa"), "scheduler", "--interval", "3600"],
+            env={**{k: v for k, v in os.environ.items() if not k.startswith("JPA_")}, **env},
+            cwd=directory, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        try:
+            time.sleep(3.0)  # the scheduler has started and run its first pass
+            with database.transaction() as session:
+                chair = session.scalar(select(User).where(User.username == "bench.chair"))
+                pack = packs.request_pack(session, actor=Principal.of(chair, "bench"),
+                                          period_id=pid)
+                pack_id = pack.id
+            requested = time.perf_counter()
+            status, peak = "building", None
+            while status == "building" and time.perf_counter() - requested < 600:
+                time.sleep(0.1)
+                peak = _peak_mib(scheduler.pid) or peak
+                with database.transaction(write=False) as session:
+                    status = session.scalar(select(Pack.status).where(Pack.id == pack_id))
+            result["queue_to_ready"] = time.perf_counter() - requested
+            result["peak_mib"] = _peak_mib(scheduler.pid) or peak
+        finally:
+            scheduler.terminate()
+            _out, errors = scheduler.communicate(timeout=60)
+            stop.set()
+            poller.join()
+        with database.transaction(write=False) as session:
+            row = session.get(Pack, pack_id)
+            assert row is not None
+            result.update(status=row.status, error=row.error, zip_bytes=row.zip_bytes,
+                          files=len(row.files or []),
+                          builder=(row.finished_at - row.claimed_at).total_seconds()
+                          if row.finished_at and row.claimed_at else None)
+        if row.status != "ready":
+            print(errors[-3000:], flush=True)
+        result["healthz_quiet"] = latencies[:quiet]
+        result["healthz_busy"] = latencies[quiet:]
+        result["healthz_failures"] = failures
+    return result
+
+
+def _verdict(ok: bool) -> str:
+    return "meets" if ok else "MISSES"
+
+
+def run(backend: str, args: argparse.Namespace) -> None:
+    """One backend: seed, time the HTML report, the annex, then the pack in the worker."""
+    from app import create_app
+
+    print(f"\n[{backend}]", flush=True)
+    with tempfile.TemporaryDirectory(prefix="jpa-bench-debrief-") as tmp, ExitStack() as stack:
+        directory = Path(tmp)
+        url = stack.enter_context(common.database_url(backend, directory))
+        app = create_app(_settings(url, directory / "instance"))
+        pid, states = seed(app, args)
+        samples, size = time_html(app, pid, args.runs)
+        p50 = statistics.median(samples)
+        print(f"  HTML report alone   p50 {p50:6.2f} s, max {max(samples):6.2f} s "
+              f"({size / 1024:.0f} KiB; target <= {HTML_TARGET_S:.0f} s: "
+              f"{_verdict(p50 <= HTML_TARGET_S)})", flush=True)
+        annex_s, annex_bytes = time_annex(app, pid, states[1])
+        print(f"  annex of {states[1]} (sync)  {annex_s:6.2f} s ({annex_bytes / 1024:.0f} KiB "
+              f"ZIP with its PDF)", flush=True)
+        built = build_in_worker(app, url, directory, pid)
+        app.extensions["jpa.db"].dispose()
+        builder = built["builder"]
+        print(f"  whole pack (worker) {built['queue_to_ready']:6.2f} s from request to ready, "
+              f"builder {builder if builder is None else round(builder, 2)} s; status "
+              f"{built['status']}{': ' + built['error'] if built['error'] else ''}; "
+              f"{built['files']} files, {built['zip_bytes'] / 1024:.0f} KiB ZIP "
+              f"(target <= {PACK_TARGET_S:.0f} s: "
+              f"{_verdict(built['queue_to_ready'] <= PACK_TARGET_S)})", flush=True)
+        peak = built["peak_mib"]
+        print(f"  peak memory         {peak if peak is None else round(peak)} MiB of the "
+              f"scheduler process (target <= {MEMORY_TARGET_MIB:.0f} MiB: "
+              f"{_verdict(peak is not None and peak <= MEMORY_TARGET_MIB)})", flush=True)
+        quiet, busy = built["healthz_quiet"], built["healthz_busy"]
+        failures = built["healthz_failures"]
+
+        def describe(values: list[float]) -> str:
+            if not values:
+                return "no samples"
+            ordered = sorted(values)
+            p99 = ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))]
+            return (f"p50 {statistics.median(values):5.1f} ms, p99 {p99:6.1f} ms, "
+                    f"max {max(values):6.1f} ms ({len(values)} requests)")
+
+        print(f"  /healthz idle       {describe(quiet)}", flush=True)
+        print(f"  /healthz building   {describe(busy)}; failures: {len(failures)} "
+              f"(target: answered throughout: {_verdict(not failures)})", flush=True)
+
+
+def main() -> None:
+    """Parse the options and run every backend."""
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--states", type=int, default=30)
+    parser.add_argument("--days", type=int, default=60)
+    parser.add_argument("--operations", type=int, default=10_000)
+    parser.add_argument("--conflicts", type=int, default=2_000)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    print(f"Debrief benchmark: {args.states} states x {args.days} days x 15 indicators, "
+          f"{args.operations:,} operations, {args.conflicts:,} conflicts, 30 responses, "
+          f"100 improvement items; baseline loop {common.baseline_ms():.1f} ms on this machine "
+          f"({os.cpu_count()} cores)")
+    backends = ["sqlite"] + (["postgresql"] if os.environ.get("JPA_TEST_POSTGRES_URL") else [])
+    for backend in backends:
+        run(backend, args)
+
+
+if __name__ == "__main__":
+    main()
