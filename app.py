@@ -24,7 +24,8 @@ from core.settings import Settings, load_settings
 CORE_DIR = Path(__file__).resolve().parent / "core"
 MODEL_MODULES = ("core.audit", "core.identity.models", "core.notify", "core.idempotency",
                  "core.scheduler", "deconfliction.models", "operations.models",
-                 "outcomes.models", "press.models", "debrief.models")
+                 "outcomes.models", "press.models", "debrief.models",
+                 "debrief.annex_models")
 
 
 def load_models() -> MetaData:

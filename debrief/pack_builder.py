@@ -1,6 +1,8 @@
-"""The background build of debrief packs: claim one queued pack, build its files with
-visible progress, zip, store; run by the scheduler process's worker (`core.workers`), by
-`jpa debrief build-pending` and by the demo, never by a web worker.
+"""The background build of debrief packs and NLOs' annexes: claim one queued row, build its
+files with visible progress, zip, store; run by the scheduler process's worker
+(`core.workers`), by `jpa debrief build-pending` and by the demo, never by a web worker.
+Packs and annexes share the machinery: the same columns, claims and progress; an annex is the
+content built with its state (`annex_state`) and is not a numbered version.
 
 A claim is a guarded UPDATE (`... SET claimed_at = :now WHERE id = :id AND status =
 'building' AND (claimed_at IS NULL OR claimed_at < :stale)`): exactly one claimer wins, also
@@ -15,14 +17,16 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask import Flask
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from core import audit, notify
 from core.db import Database, utcnow
 from core.workers import register_worker
+from debrief.annex_models import Annex
 from debrief.models import Pack
 from debrief.pack_content import PackRequest, build_pack_files
 from debrief.pack_zip import build_archive
@@ -37,58 +41,75 @@ STALE_CLAIM = timedelta(minutes=15)
 _CONTENT_FROM, _CONTENT_TO = 5, 90
 
 
+Buildable = type[Pack] | type[Annex]
+KINDS: dict[str, Buildable] = {"pack": Pack, "annex": Annex}
+
+
 class ClaimLost(RuntimeError):
     """The pack was re-claimed (this build was too slow) or deleted: stop building."""
 
 
 @dataclass(frozen=True)
 class Claim:
-    """A pack this builder holds: its id and the claim's time (the guard of every write)."""
+    """A pack (or annex) this builder holds: its id and the claim's time (the guard of every
+    write); `kind` names the table."""
 
     pack_id: int
     claimed_at: datetime
+    kind: str = "pack"
+
+    @property
+    def model(self) -> Buildable:
+        """The claimed row's class."""
+        return KINDS[self.kind]
 
 
-def _claimable(now: datetime, stale_after: timedelta) -> object:
-    return (Pack.status == "building") & or_(Pack.claimed_at.is_(None),
-                                             Pack.claimed_at < now - stale_after)
+def _claimable(model: Buildable, now: datetime, stale_after: timedelta) -> Any:
+    return (model.status == "building") & or_(model.claimed_at.is_(None),
+                                              model.claimed_at < now - stale_after)
 
 
 def claim(database: Database, pack_id: int, *, now: datetime | None = None,
-          stale_after: timedelta = STALE_CLAIM) -> Claim | None:
-    """Claim one pack if it is queued (or its claim is stale); None if another has it."""
-    moment = now or utcnow()
+          stale_after: timedelta = STALE_CLAIM, kind: str = "pack") -> Claim | None:
+    """Claim one pack (or annex) if it is queued or its claim is stale; None if another has
+    it."""
+    model, moment = KINDS[kind], now or utcnow()
     with database.transaction() as session:
         result = session.execute(
-            update(Pack).where(Pack.id == pack_id, _claimable(moment, stale_after))
+            update(model).where(model.id == pack_id, _claimable(model, moment, stale_after))
             .values(claimed_at=moment, stage="starting", progress=0)
             .execution_options(synchronize_session=False))
-    return Claim(pack_id, moment) if result.rowcount == 1 else None  # type: ignore[attr-defined]
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        return None
+    return Claim(pack_id, moment, kind)
 
 
 def claim_next(database: Database, *, now: datetime | None = None,
                stale_after: timedelta = STALE_CLAIM) -> Claim | None:
-    """Claim the oldest claimable pack, if any."""
+    """Claim the oldest claimable pack, else the oldest claimable annex, if any."""
     moment = now or utcnow()
-    with database.transaction(write=False) as session:
-        candidates = list(session.scalars(
-            select(Pack.id).where(_claimable(moment, stale_after)).order_by(Pack.id).limit(5)))
-    for pack_id in candidates:  # another process may take one between the read and the claim
-        held = claim(database, pack_id, now=moment, stale_after=stale_after)
-        if held is not None:
-            return held
+    for kind, model in KINDS.items():
+        with database.transaction(write=False) as session:
+            candidates = list(session.scalars(
+                select(model.id).where(_claimable(model, moment, stale_after))
+                .order_by(model.id).limit(5)))
+        for pack_id in candidates:  # another process may take one between read and claim
+            held = claim(database, pack_id, now=moment, stale_after=stale_after, kind=kind)
+            if held is not None:
+                return held
     return None
 
 
-def _held(claim_: Claim) -> object:
-    return ((Pack.id == claim_.pack_id) & (Pack.claimed_at == claim_.claimed_at)
-            & (Pack.status == "building"))
+def _held(claim_: Claim) -> Any:
+    model = claim_.model
+    return ((model.id == claim_.pack_id) & (model.claimed_at == claim_.claimed_at)
+            & (model.status == "building"))
 
 
 def _write_progress(database: Database, claim_: Claim, percent: int, stage: str) -> None:
     """Commit the progress in a short transaction of its own, so that the page sees it."""
     with database.transaction() as session:
-        result = session.execute(update(Pack).where(_held(claim_))
+        result = session.execute(update(claim_.model).where(_held(claim_))
                                  .values(progress=percent, stage=stage[:200])
                                  .execution_options(synchronize_session=False))
     if result.rowcount != 1:  # type: ignore[attr-defined]
@@ -126,55 +147,75 @@ def build_claimed(database: Database, claim_: Claim, *,
     report = progress_writer(database, claim_, observe)
     try:
         with database.transaction(write=False) as session:
-            pack = session.get(Pack, claim_.pack_id)
-            period = session.get(Period, pack.period_id) if pack is not None else None
-            if pack is None or period is None:
-                raise ClaimLost(f"pack {claim_.pack_id} is gone")
-            request = PackRequest(period_id=period.id, version=pack.version,
-                                  handling=pack.handling, generated_at=utcnow())
+            row: Any = session.get(claim_.model, claim_.pack_id)
+            period = session.get(Period, row.period_id) if row is not None else None
+            if row is None or period is None:
+                raise ClaimLost(f"{claim_.kind} {claim_.pack_id} is gone")
+            request = request_of(row, utcnow())
             period_facts = {"id": period.id, "name": period.name}
             files = build_pack_files(session, request, report)
         report(100, "zipping")  # content done: 90 %
         archive = build_archive(files, period=period_facts, version=request.version,
-                                generated_at=request.generated_at, handling=request.handling)
+                                generated_at=request.generated_at, handling=request.handling,
+                                annex_state=request.annex_state)
     except ClaimLost as lost:
         log.warning("debrief pack build stopped: %s", lost)
         return "lost"
     except Exception as error:  # a failed build must never stay "building"
-        log.exception("debrief pack %s failed", claim_.pack_id)
+        log.exception("debrief %s %s failed", claim_.kind, claim_.pack_id)
         return _fail(database, claim_, _short(error))
     with database.transaction() as session:
         result = session.execute(
-            update(Pack).where(_held(claim_)).values(
+            update(claim_.model).where(_held(claim_)).values(
                 status="ready", progress=100, stage="ready", content=archive.content,
                 files=[f.as_dict() for f in archive.files], zip_bytes=len(archive.content),
                 generated_at=request.generated_at, finished_at=utcnow(), error=None)
             .execution_options(synchronize_session=False))
         if result.rowcount != 1:  # type: ignore[attr-defined]
             return "lost"
-        _built(session, claim_.pack_id, request, len(archive.content), len(archive.files))
+        _built(session, claim_, request, len(archive.content), len(archive.files))
     if observe is not None:
         observe(100, "ready")
     return "ready"
 
 
-def _built(session: Session, pack_id: int, request: PackRequest, size: int, count: int) -> None:
-    """Audit the build's end and tell whoever requested it (they wait for it)."""
-    audit.record(session, action="debrief.pack.built", actor_username="scheduler",
-                 object_type="debrief_pack", object_id=pack_id,
+def request_of(row: Any, moment: datetime) -> PackRequest:
+    """What the content builds for a pack (its version) or an annex (version 0, its state)."""
+    if isinstance(row, Annex):
+        return PackRequest(period_id=row.period_id, version=0, handling=row.handling,
+                           generated_at=moment, annex_state=row.state)
+    return PackRequest(period_id=row.period_id, version=row.version, handling=row.handling,
+                       generated_at=moment)
+
+
+def _built(session: Session, claim_: Claim, request: PackRequest, size: int,
+           count: int) -> None:
+    """Audit the build's end, drop an annex's older builds, tell whoever requested it."""
+    audit.record(session, action=f"debrief.{claim_.kind}.built", actor_username="scheduler",
+                 object_type=f"debrief_{claim_.kind}", object_id=claim_.pack_id,
                  details={"period_id": request.period_id, "version": request.version,
-                          "zip_bytes": size, "files": count})
-    _tell_requester(session, pack_id, f"Debrief pack version {request.version} is ready",
-                    "The debrief pack you requested is ready to download.")
+                          "state": request.annex_state, "zip_bytes": size, "files": count})
+    if request.annex_state is not None:  # the newest annex replaces the state's older ones
+        session.execute(delete(Annex).where(
+            Annex.period_id == request.period_id, Annex.state == request.annex_state,
+            Annex.id < claim_.pack_id, Annex.status != "building"))
+        subject = f"The debrief annex of {request.annex_state} is ready"
+    else:
+        subject = f"Debrief pack version {request.version} is ready"
+    _tell_requester(session, claim_, subject, "What you requested is ready to download.")
 
 
-def _tell_requester(session: Session, pack_id: int, subject: str, body: str) -> None:
+def _tell_requester(session: Session, claim_: Claim, subject: str, body: str) -> None:
     from core.identity.models import User
 
-    requester = session.scalar(select(User).join(Pack, Pack.requested_by == User.id)
-                               .where(Pack.id == pack_id, User.disabled.is_(False)))
-    if requester is not None:
-        link = f"/debrief/packs/{pack_id}"
+    model: Any = claim_.model
+    row = session.execute(select(User, model.period_id)
+                          .join(model, model.requested_by == User.id)
+                          .where(model.id == claim_.pack_id, User.disabled.is_(False))).first()
+    if row is not None:
+        requester, period_id = row
+        link = (f"/debrief/packs/{claim_.pack_id}" if claim_.kind == "pack"
+                else f"/periods/{period_id}/debrief/annex")
         notify.notify(session, user_id=requester.id, email=requester.email, subject=subject,
                       body=f"{body}\n\n{link}", link=link)
 
@@ -184,36 +225,37 @@ def _fail(database: Database, claim_: Claim, error: str) -> str:
     try:
         with database.transaction() as session:
             result = session.execute(
-                update(Pack).where(_held(claim_)).values(
+                update(claim_.model).where(_held(claim_)).values(
                     status="failed", stage="failed", error=error, finished_at=utcnow())
                 .execution_options(synchronize_session=False))
             if result.rowcount != 1:  # type: ignore[attr-defined]
                 return "lost"
-            audit.record(session, action="debrief.pack.built", outcome="failed",
-                         actor_username="scheduler", object_type="debrief_pack",
+            audit.record(session, action=f"debrief.{claim_.kind}.built", outcome="failed",
+                         actor_username="scheduler", object_type=f"debrief_{claim_.kind}",
                          object_id=claim_.pack_id, details={"error": error})
-            _tell_requester(session, claim_.pack_id, "A debrief pack could not be built",
-                            f"The debrief pack you requested could not be built ({error}). "
-                            "Request a new version; the error is in the server's log.")
+            _tell_requester(session, claim_, f"A debrief {claim_.kind} could not be built",
+                            f"What you requested could not be built ({error}). Request it "
+                            "again; the error is in the server's log.")
     except Exception:  # logged; the stale claim lets a later poll retry it
-        log.exception("could not mark debrief pack %s failed", claim_.pack_id)
+        log.exception("could not mark debrief %s %s failed", claim_.kind, claim_.pack_id)
         return "lost"
     return "failed"
 
 
 def build_next(app: Flask, *, observe: Callable[[int, str], None] | None = None) -> int:
-    """The worker's poll: claim one queued pack and build it; how many were built (0 or 1)."""
+    """The worker's poll: claim one queued pack or annex and build it; how many were built
+    (0 or 1)."""
     database: Database = app.extensions["jpa.db"]
     held = claim_next(database)
     if held is None:
         return 0
     outcome = build_claimed(database, held, observe=observe)
-    log.info("debrief pack %s: %s", held.pack_id, outcome)
+    log.info("debrief %s %s: %s", held.kind, held.pack_id, outcome)
     return 1
 
 
 def build_pending(app: Flask, *, limit: int = 1000) -> int:
-    """Build every queued pack, one after another (`jpa debrief build-pending`)."""
+    """Build every queued pack and annex, one after another (`jpa debrief build-pending`)."""
     built = 0
     while built < limit and build_next(app):
         built += 1

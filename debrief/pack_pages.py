@@ -1,22 +1,25 @@
 """Pages of the debrief packs: a period's packs (with "Build a new pack"), one pack's page
 (a progress bar a small static script moves by polling the session-authenticated status
-route; the file list once ready), the download, report.html on screen, and an NLO's annex;
-and the wiring of packs into the application (`register`)."""
+route; the file list once ready), the download, report.html on screen, and an NLO's annex
+page (built in the background likewise); and the wiring of packs into the application
+(`register`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Flask, flash, jsonify, redirect, render_template, url_for
+from flask import Blueprint, Flask, flash, jsonify, redirect, render_template, request, url_for
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from core.db import transaction
+from core.errors import NotFound
 from core.identity.forms import ConfirmForm
 from core.identity.models import Role
 from core.identity.services import Principal
 from core.web import current_principal, role_required
 from debrief import pack_builder, packs
+from debrief.annex_models import Annex
 from debrief.models import Pack
 from debrief.packs_api import zip_response
 from debrief.page_parts import DebriefPagePart
@@ -38,9 +41,9 @@ def _principal() -> Principal:
     return principal
 
 
-def pack_summary(pack: Pack) -> dict[str, Any]:
-    """What the status route and the pages show of a pack."""
-    return {"id": pack.id, "version": pack.version, "status": pack.status,
+def pack_summary(pack: Pack | Annex) -> dict[str, Any]:
+    """What the status routes and the pages show of a pack (or an annex: version 0)."""
+    return {"id": pack.id, "version": getattr(pack, "version", 0), "status": pack.status,
             "progress": pack.progress, "stage": pack.stage, "words": packs.status_words(pack),
             "generated_at": pack.generated_at, "requested_at": pack.requested_at,
             "zip_bytes": pack.zip_bytes, "handling": pack.handling,
@@ -118,15 +121,50 @@ def report(pack_id: int) -> Response:
     return response
 
 
-@bp.get("/periods/<int:pid>/debrief/annex")
+@bp.route("/periods/<int:pid>/debrief/annex", methods=["GET", "POST"])
 @role_required()
-def annex(pid: int) -> Response:
-    """The NLO's state's annex ZIP, built now (co-chairs, analysts, administrator: 403)."""
+def annex(pid: int) -> str | Response:
+    """The NLO's annex of its state: "Build the annex" (background, as a pack), its progress,
+    and the download once ready (co-chairs, analysts, administrator: 403)."""
     principal = _principal()
+    if request.method == "POST":
+        if not ConfirmForm().validate_on_submit():
+            flash("The form expired; press the button again.", "error")
+            return redirect(url_for("debrief_packs.annex", pid=pid))
+        with transaction() as db:
+            packs.request_annex(db, actor=principal, period_id=pid)
+        flash("The annex is queued; this page shows its progress.", "success")
+        return redirect(url_for("debrief_packs.annex", pid=pid))
     with transaction(write=False) as db:
-        found = packs.build_annex(db, actor=principal, period_id=pid)
+        period = packs.annex_period(db, actor=principal, period_id=pid)
+        found = packs.annex_status(db, actor=principal, period_id=pid)
+        ready = packs.newest_annex(db, period_id=pid, state=str(principal.state),
+                                   status="ready")
+        summary = pack_summary(found) if found is not None else None
+        ready_summary = pack_summary(ready) if ready is not None else None
+    return render_template("debrief/pack_annex.html", period=period, annex=summary,
+                           ready=ready_summary, state=principal.state)
+
+
+@bp.get("/periods/<int:pid>/debrief/annex/status")
+@role_required()
+def annex_status(pid: int) -> Response:
+    """The annex's progress as JSON for the page's script (the login session)."""
+    with transaction(write=False) as db:
+        found = packs.annex_status(db, actor=_principal(), period_id=pid)
+        if found is None:
+            raise NotFound("debrief annex")
+        summary = pack_summary(found)
+    return jsonify({name: summary[name] for name in
+                    ("id", "status", "progress", "stage", "words")})
+
+
+@bp.get("/periods/<int:pid>/debrief/annex/download")
+@role_required()
+def annex_download(pid: int) -> Response:
+    """The state's newest ready annex ZIP (409 while none is ready); audited."""
     with transaction() as db:
-        packs.record_annex(db, actor=principal, period_id=pid, download=found)
+        found = packs.download_annex(db, actor=_principal(), period_id=pid)
     return zip_response(found)
 
 
@@ -156,7 +194,7 @@ def period_page_part(db: Session, principal: Principal, period: Period) -> Perio
             button=False),))
     if principal.role == Role.LIAISON_OFFICER and principal.state in (period.states or []):
         return PeriodPagePart(links=(PageLink(
-            f"Debrief annex of {principal.state} (ZIP)",
+            f"Debrief annex of {principal.state}",
             url_for("debrief_packs.annex", pid=period.id), button=False),))
     return PeriodPagePart()
 

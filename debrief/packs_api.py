@@ -1,5 +1,6 @@
 """Debrief packs over the JSON API: request a build (202), read its progress, list a
-period's versions, download a ready ZIP, and an NLO's annex (DESIGN.md "Debrief packs")."""
+period's versions, download a ready ZIP; an NLO's annex likewise (DESIGN.md "Debrief
+packs")."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ from flask import Response
 
 from core.api import current_api_principal, json_response, make_api_blueprint
 from core.db import transaction
+from core.errors import NotFound
 from core.schemas import ERROR_RESPONSES
 from debrief import packs
 from debrief.models import Pack
-from debrief.packs_schemas import PackList, PackOut, PackPath, PackQueued
+from debrief.packs_schemas import AnnexOut, PackList, PackOut, PackPath, PackQueued
 from operations.schemas import PeriodPath
 
 bp = make_api_blueprint("debrief_packs_api", __name__, tag="debrief packs")
@@ -71,15 +73,34 @@ def download_pack(path: PackPath) -> Response:
     return zip_response(found)
 
 
+@bp.post("/periods/<int:pid>/debrief/annex", responses={202: AnnexOut, **ERROR_RESPONSES})
+def request_annex(path: PeriodPath) -> tuple[Response, int]:
+    """Queue a build of the caller's state's annex from the current data (NLOs of a
+    participating state; co-chairs, analysts and the administrator: 403); one already
+    building is returned instead. Poll GET .../debrief/annex/status."""
+    with transaction() as session:
+        annex = packs.request_annex(session, actor=current_api_principal(),
+                                    period_id=path.pid)
+        payload = AnnexOut.model_validate(packs.annex_view(annex)).model_dump(mode="json")
+    return json_response(payload, 202)
+
+
+@bp.get("/periods/<int:pid>/debrief/annex/status", responses={200: AnnexOut, **ERROR_RESPONSES})
+def annex_status(path: PeriodPath) -> tuple[Response, int]:
+    """The caller's state's newest annex: progress while building, files once ready (404
+    before the first request)."""
+    with transaction(write=False) as session:
+        annex = packs.annex_status(session, actor=current_api_principal(), period_id=path.pid)
+        if annex is None:
+            raise NotFound("debrief annex")
+        payload = AnnexOut.model_validate(packs.annex_view(annex)).model_dump(mode="json")
+    return json_response(payload)
+
+
 @bp.get("/periods/<int:pid>/debrief/annex", responses={200: ZIP_RESPONSE, **ERROR_RESPONSES})
 def download_annex(path: PeriodPath) -> Response:
-    """The caller's state's annex (NLOs of a participating state; co-chairs, analysts and
-    the administrator: 403): the pack plus the state's own operations in full and its own
-    conflicts at pointer level, built now from the current data; audited."""
-    actor = current_api_principal()
-    # Built in a read transaction (minutes of SQLite's writer lock otherwise), then audited.
-    with transaction(write=False) as session:
-        found = packs.build_annex(session, actor=actor, period_id=path.pid)
+    """The caller's state's newest ready annex ZIP (409 while none is ready); audited."""
     with transaction() as session:
-        packs.record_annex(session, actor=actor, period_id=path.pid, download=found)
+        found = packs.download_annex(session, actor=current_api_principal(),
+                                     period_id=path.pid)
     return zip_response(found)

@@ -55,3 +55,22 @@ class PackList(BaseModel):
     """The period's packs, newest version first."""
 
     packs: list[PackOut]
+
+
+class AnnexOut(BaseModel):
+    """An NLO's annex of its state: the pack plus the state's own operations in full and its
+    own conflicts at pointer level, built in the background from the data of the moment."""
+
+    id: int
+    period_id: int
+    state: str
+    status: Literal["building", "ready", "failed"]
+    progress: int = Field(ge=0, le=100)
+    stage: str
+    handling: str
+    files: list[PackFileOut]
+    zip_bytes: int
+    requested_at: datetime
+    generated_at: datetime | None
+    finished_at: datetime | None
+    error: str | None

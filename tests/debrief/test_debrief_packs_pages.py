@@ -76,7 +76,21 @@ def test_nlo_gets_the_annex_link_and_no_pack(app: Flask, accounts: Any, web: Web
     assert f"/periods/{desk.pid}/debrief/packs" not in period_page
     assert web.client.get(f"/debrief/packs/{pack_id}").status_code == 404
     assert web.client.get(f"/periods/{desk.pid}/debrief/packs").status_code == 404
-    annex = web.client.get(f"/periods/{desk.pid}/debrief/annex")
+    page = web.client.get(f"/periods/{desk.pid}/debrief/annex").get_data(as_text=True)
+    assert 'id="annex-request"' in page and 'id="pack-download"' not in page
+    assert web.client.get(f"/periods/{desk.pid}/debrief/annex/download").status_code == 409
+    token = web.csrf(f"/periods/{desk.pid}/debrief/annex")
+    queued = web.client.post(f"/periods/{desk.pid}/debrief/annex", data={"csrf_token": token})
+    assert queued.status_code == 302
+    building = web.client.get(f"/periods/{desk.pid}/debrief/annex").get_data(as_text=True)
+    assert 'id="pack-progress"' in building and 'id="annex-request"' not in building
+    status = web.client.get(f"/periods/{desk.pid}/debrief/annex/status").get_json()
+    assert status["status"] == "building" and status["stage"] == "queued"
+    build_next(app)  # the pack first (requested first), then the annex
+    build_next(app)
+    ready = web.client.get(f"/periods/{desk.pid}/debrief/annex").get_data(as_text=True)
+    assert 'id="pack-download"' in ready and 'id="pack-files"' in ready
+    annex = web.client.get(f"/periods/{desk.pid}/debrief/annex/download")
     assert annex.status_code == 200 and annex.mimetype == "application/zip"
 
 
