@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import Flask
@@ -25,6 +26,8 @@ log = logging.getLogger(__name__)
 _REGISTRY = "jpa.workers"
 _WORKER_ID = re.compile(r"^[a-z0-9._-]{1,64}$")
 DEFAULT_INTERVAL_SECONDS = 2.0
+# Per worker id: held while one of its polls runs (one process runs one scheduler).
+_BUSY: dict[str, threading.Lock] = {}
 
 # A poll does a bounded piece of work (one item) inside an application context and returns
 # how many items it handled (0: nothing was waiting).
@@ -63,23 +66,31 @@ def workers(app: Flask) -> list[Worker]:
 
 
 def run_once(app: Flask, worker: Worker) -> int:
-    """Run one poll of `worker` in an application context; a failure is logged, never raised
-    (the next poll tries again)."""
+    """Run one poll of `worker` in an application context, unless its previous poll is still
+    running (a long build outlasts many intervals: the extra polls return at once, instead of
+    APScheduler logging each one it skips); a failure is logged, never raised."""
+    busy = _BUSY.setdefault(worker.worker_id, threading.Lock())
+    if not busy.acquire(blocking=False):
+        return 0
     try:
         with app.app_context():
             return worker.poll(app)
     except Exception:
         log.exception("worker %s failed", worker.worker_id)
         return 0
+    finally:
+        busy.release()
 
 
 def schedule(app: Flask, scheduler: Any) -> None:
-    """Add every registered worker to an APScheduler scheduler as an interval job (coalesced,
-    never two runs of one worker at once)."""
+    """Add every registered worker to an APScheduler scheduler as an interval job, first run
+    at once (work queued while the scheduler was stopped waits no longer); coalesced, and a
+    poll that finds the previous one still running returns at once."""
     from apscheduler.triggers.interval import IntervalTrigger
 
     for worker in workers(app):
         scheduler.add_job(run_once, IntervalTrigger(seconds=worker.interval_seconds, timezone=UTC),
                           args=(app, worker), id=f"jpa.worker.{worker.worker_id}",
                           name=worker.description or worker.worker_id, coalesce=True,
-                          max_instances=1, misfire_grace_time=None)
+                          max_instances=3, misfire_grace_time=None,
+                          next_run_time=datetime.now(UTC))

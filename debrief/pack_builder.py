@@ -286,5 +286,8 @@ def build_in_session(session: Session, pack: Pack) -> None:
 
 def register(app: Flask) -> None:
     """The scheduler process's worker that builds queued packs every two seconds."""
+    # WeasyPrint logs every page it lays out at INFO: hundreds of lines per pack in the
+    # scheduler's log, which is for jobs.
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
     register_worker(app, WORKER_ID, build_next, interval_seconds=POLL_SECONDS,
                     description="build queued debrief packs")

@@ -14,23 +14,31 @@ from flask import Flask
 from sqlalchemy import delete, update
 
 from core.db import Database, utcnow
+from debrief.annex_models import Annex
 from debrief.models import Pack
 from debrief.pack_builder import ClaimLost, build_claimed, claim, claim_next, progress_writer
 from operations.models import Period
 from tests.debrief.debrief_packs_support import API, make_desk
 
 
-def test_two_claimers_at_once_one_wins(app: Flask, accounts: Any, settings: Any) -> None:
+@pytest.mark.parametrize("kind", ["pack", "annex"])
+def test_two_claimers_at_once_one_wins(app: Flask, accounts: Any, settings: Any,
+                                       kind: str) -> None:
     desk = make_desk(app, accounts)
     for _round in range(3):
-        pack_id = desk.queued()
+        if kind == "pack":
+            pack_id = desk.queued()
+        else:  # a finished annex first, so that the next request queues a new one
+            made = desk.api("nlo.tha").post(f"{API}/periods/{desk.pid}/debrief/annex")
+            assert made.status_code == 202
+            pack_id = made.get_json()["id"]
         barrier = threading.Barrier(2)
         won: list[object] = []
         engines = [Database(settings.database_url) for _ in range(2)]
 
         def race(database: Database) -> None:
             barrier.wait()
-            won.append(claim(database, pack_id))
+            won.append(claim(database, pack_id, kind=kind))
 
         threads = [threading.Thread(target=race, args=(db,)) for db in engines]
         for thread in threads:
@@ -41,6 +49,10 @@ def test_two_claimers_at_once_one_wins(app: Flask, accounts: Any, settings: Any)
             database.dispose()
         assert len(won) == 2
         assert sum(found is not None for found in won) == 1, won
+        if kind == "annex":  # mark it done, so that the next round queues a new one
+            with app.extensions["jpa.db"].transaction() as session:
+                session.execute(update(Annex).where(Annex.id == pack_id)
+                                .values(status="failed"))
 
 
 def test_stale_claim_is_taken_again_and_the_old_builder_writes_nothing(

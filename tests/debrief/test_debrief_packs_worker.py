@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -57,7 +58,28 @@ def test_each_worker_becomes_an_interval_job() -> None:
     jobs = {job.id: job for job in scheduler.get_jobs()}
     assert set(jobs) == {"jpa.worker.a.one", "jpa.worker.b.two"}
     assert jobs["jpa.worker.b.two"].trigger.interval.total_seconds() == 5
-    assert jobs["jpa.worker.a.one"].max_instances == 1
+    assert jobs["jpa.worker.a.one"].next_run_time is not None  # at once, not in 2 s
+
+
+def test_a_poll_still_running_makes_the_next_return_at_once() -> None:
+    app = Flask("workers")
+    entered, release = threading.Event(), threading.Event()
+    calls: list[int] = []
+
+    def slow(_app: Flask) -> int:
+        calls.append(1)
+        entered.set()
+        release.wait(10)
+        return 1
+
+    worker = workers.register_worker(app, "demo.slow", slow)
+    first = threading.Thread(target=workers.run_once, args=(app, worker))
+    first.start()
+    assert entered.wait(10)
+    assert workers.run_once(app, worker) == 0  # the first is still running
+    release.set()
+    first.join(10)
+    assert len(calls) == 1
 
 
 def test_the_application_registers_the_pack_builder(app: Flask) -> None:
