@@ -88,8 +88,7 @@ def render_files(pack: facts.PackFacts, progress: Progress) -> dict[str, bytes]:
     progress(45, "writing the report")
     page = render_report(pack, charts)
     progress(55, "printing the report to PDF")
-    pdf = render_pdf(render_report(pack, charts, for_print=True), marking=pack.marking,
-                     period_name=pack.period_name)
+    pdf = render_pdf(page, marking=pack.marking, period_name=pack.period_name)
     files = {"report.html": page.encode("utf-8"), "report.pdf": pdf}
     files.update((name, body) for name, body in data.items() if name.startswith("data/"))
     files.update((name, svg.encode("utf-8")) for name, svg in charts.items())

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from threading import Lock
 
 import markdown
 import nh3
@@ -19,16 +20,28 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 # A pack is read offline and archived: no links out of it, so `a` is dropped (its text kept).
 PACK_TAGS = ALLOWED_TAGS - {"a"}
 COLUMNS_PER_TABLE = 6  # indicators per table of figures by state: fits an A4 page
+_CONVERTER_LOCK = Lock()
 
 
 def markdown_html(source: str) -> str:
     """Markdown from users with raw HTML off, then nh3 with the press allow-list minus links
     (the template marks the result safe: nh3 has cleaned it)."""
+    with _CONVERTER_LOCK:  # one converter, which is not safe across threads
+        converter = _converter()
+        try:
+            body = converter.convert(source or "")
+        finally:
+            converter.reset()
+    return nh3.clean(body, tags=set(PACK_TAGS), attributes={}, strip_comments=True)
+
+
+@cache
+def _converter() -> markdown.Markdown:
+    # Built once (building one costs more than converting a paragraph); reset after each use.
     converter = markdown.Markdown(extensions=list(MARKDOWN_EXTENSIONS))
     converter.preprocessors.deregister("html_block")
     converter.inlinePatterns.deregister("html")
-    return nh3.clean(converter.convert(source or ""), tags=set(PACK_TAGS), attributes={},
-                     strip_comments=True)
+    return converter
 
 
 @dataclass(frozen=True)
@@ -77,8 +90,8 @@ def _environment() -> Environment:
     return environment
 
 
-def render_report(f: PackFacts, charts: dict[str, str], *, for_print: bool = False) -> str:
-    """The report as one HTML document; `for_print` leaves out what only a screen needs."""
+def render_report(f: PackFacts, charts: dict[str, str]) -> str:
+    """The report as one HTML document (the PDF prints the same document)."""
     strengths, areas = findings(f)
     matrix = {(r.state, r.objective): r.rating for r in f.ratings}
     decon = f.deconfliction
@@ -96,5 +109,5 @@ def render_report(f: PackFacts, charts: dict[str, str], *, for_print: bool = Fal
         indicator_groups=_chunks(f.outcomes.indicators, COLUMNS_PER_TABLE),
         operation_types=operation_types, operations=operations, severities=severities,
         reasons=reasons, conflicts=conflicts, indicator_charts=indicator_charts,
-        ratings_chart=charts.get("charts/ratings.svg", ""), for_print=for_print,
+        ratings_chart=charts.get("charts/ratings.svg", ""),
         op_states=sorted({c.first for c in decon.operations}))
