@@ -9,9 +9,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask import Flask
+from flask import Flask, g, render_template
 
+from core.identity.models import User
+from core.identity.services import Principal
+from debrief import page_parts
 from debrief.pack_builder import build_next
+from operations.models import Period
 from tests.conftest import WebAuth
 from tests.debrief.debrief_packs_support import entries, make_desk
 
@@ -107,3 +111,25 @@ def test_analyst_may_build_and_a_participant_co_chair_may_only_read(
     web.login("analyst")
     html = web.client.get(f"/periods/{desk.pid}/debrief/packs").get_data(as_text=True)
     assert 'id="pack-request"' in html
+
+
+def test_the_debrief_page_gets_a_packs_section(app: Flask, accounts: Any) -> None:
+    desk = make_desk(app, accounts)
+    pack_id = desk.queued()
+    build_next(app)
+    database = app.extensions["jpa.db"]
+    with app.test_request_context("/"), database.transaction(write=False) as session:
+        for username, expected in (("chair.nzl", True), ("analyst", True), ("nlo.tha", False),
+                                   ("admin", False)):
+            user = session.get(User, desk.users[username])
+            period = session.get(Period, desk.pid)
+            assert user is not None and period is not None
+            principal = Principal.of(user, "test")
+            found = [p for p in page_parts.parts(session, principal, period)
+                     if p.template == "debrief/_pack_section.html"]
+            assert bool(found) is expected, username
+            if expected:
+                g.principal = principal  # what the section's template reads (csrf, zone)
+                html = render_template(found[0].template, period=period, **found[0].context)
+                assert f"/debrief/packs/{pack_id}/download" in html
+                assert 'id="pack-request"' in html  # both may build
