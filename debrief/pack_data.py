@@ -69,6 +69,8 @@ def read_outcomes(session: Session, *, period: Period, until: datetime) -> facts
         if category:
             breakdown.setdefault(key, {}).setdefault(category, 0)
             breakdown[key][category] += value
+    # As the API shows a co-chair: the participating states only.
+    by_state = {s: by_state.get(s, {}) for s in period.states}
     daily: dict[str, dict[str, int]] = defaultdict(dict)
     days: set[str] = set()
     for day, key, value in session.execute(
