@@ -70,6 +70,11 @@ def test_request_build_download(app: Flask, accounts: Any) -> None:
     assert [e.object_id for e in desk.audit("debrief.pack.requested")] == [str(queued["id"])]
     assert [e.outcome for e in desk.audit("debrief.pack.built")] == ["success"]
     assert len(desk.audit("debrief.pack.downloaded")) == 1
+    inbox = desk.api("chair.nzl").get(f"{API}/notifications").get_json()
+    told = [n for n in inbox["notifications"] if "Debrief pack version 1" in n["subject"]]
+    assert len(told) == 1 and told[0]["link"] == f"/debrief/packs/{queued['id']}"
+    other = desk.api("analyst").get(f"{API}/notifications").get_json()["notifications"]
+    assert not [n for n in other if "Debrief pack" in n["subject"]]  # only the requester
 
 
 def test_second_request_is_version_two_and_version_one_stays(app: Flask,
