@@ -82,9 +82,10 @@ def test_charts_are_cumulative_named_by_position_and_drawn_only_for_figures():
     assert list(charts) == ["charts/cumulative_01.svg", "charts/ratings.svg"]
     svg = charts["charts/cumulative_01.svg"]
     assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg"')
-    # Cumulative: 2, 2, 7 (the dashboard's bar chart of the running total).
-    assert re.findall(r"<title>(2031-01-0\d: \d+)</title>", svg) == [
-        "2031-01-01: 2", "2031-01-02: 2", "2031-01-03: 7"]
+    # Cumulative: 2, 2, 7, scaled as the dashboard scales (90 units of height for the most).
+    assert re.findall(r"v([\d.]+)h", svg) == ["25.71", "25.71", "90.0"]
+    assert "Arrests: cumulative total, 2031-01-01 to 2031-01-03; 7 in all" in svg
+    assert svg.count("<path ") == 1 and "<rect" not in svg
 
 
 def test_tables_neutralise_nothing_themselves_and_keep_a_stable_order():
