@@ -24,7 +24,8 @@ from core.settings import Settings, load_settings
 CORE_DIR = Path(__file__).resolve().parent / "core"
 MODEL_MODULES = ("core.audit", "core.identity.models", "core.notify", "core.idempotency",
                  "core.scheduler", "deconfliction.models", "operations.models",
-                 "outcomes.models", "press.models", "debrief.models")
+                 "outcomes.models", "press.models", "debrief.models",
+                 "debrief.annex_models")
 
 
 def load_models() -> MetaData:
@@ -101,6 +102,7 @@ def _register_domains(app: OpenAPI) -> None:
     from debrief import api as debrief_api
     from debrief import jobs as debrief_jobs
     from debrief.improvements_views import register as register_improvements
+    from debrief.pack_pages import register as register_debrief_packs
     from debrief.views import register as register_debrief
     from operations import api as operations_api
     from operations import cli as operations_cli
@@ -147,6 +149,7 @@ def _register_domains(app: OpenAPI) -> None:
     debrief_jobs.register(app)
     # After the objectives' demo seeder, which its own wraps (demo items name objectives).
     register_improvements(app)  # pages, API, its job, and its sections on other pages
+    register_debrief_packs(app)  # last: its demo seeder builds the pack after all the others
 
 
 def main() -> None:

@@ -32,11 +32,22 @@ def safe_cell(value: Cell) -> str | int | float:
     return text
 
 
-def csv_document(rows: Iterable[Sequence[Cell]]) -> str:
-    """RFC 4180 text (CRLF line ends) of the rows, every cell through `safe_cell`."""
+BOM = "\ufeff"
+
+
+def csv_document(rows: Iterable[Sequence[Cell]], *, bom: bool = False) -> str:
+    """RFC 4180 text (CRLF line ends) of the rows, every cell through `safe_cell`; with `bom`,
+    led by a byte-order mark, so that spreadsheets open UTF-8 files as UTF-8."""
     buffer = io.StringIO()
+    if bom:
+        buffer.write(BOM)
     # Text cells quoted, numbers bare: a reader (or csv.QUOTE_NONNUMERIC) tells them apart.
     writer = csv.writer(buffer, quoting=csv.QUOTE_NONNUMERIC)
     for row in rows:
         writer.writerow([safe_cell(cell) for cell in row])
     return buffer.getvalue()
+
+
+def csv_bytes(rows: Iterable[Sequence[Cell]], *, bom: bool = True) -> bytes:
+    """The document as UTF-8 bytes, led by a byte-order mark unless `bom` is false."""
+    return csv_document(rows, bom=bom).encode("utf-8")

@@ -38,7 +38,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from core import notify
+from core import notify, workers
 from core.db import Base, Database, UTCDateTime, utcnow
 from core.scheduler_lock import (  # noqa: F401 - re-exported
     LEADER_LOCK_KEY,
@@ -325,6 +325,7 @@ def _serve(app: Flask, lock: LeaderLock, interval: int,
         scheduler.add_job(checkpoint, IntervalTrigger(seconds=checkpoint_interval, timezone=UTC),
                           id="jpa.sqlite_checkpoint", name="checkpoint the SQLite log",
                           coalesce=True, max_instances=1, misfire_grace_time=None)
+    workers.schedule(app, scheduler)  # background polls (debrief packs), leader only
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
         log.info("scheduler is the leader; jobs: %s",
