@@ -241,6 +241,10 @@ def _service_problems(payload: dict[str, Any], refused: set[str], zone: ZoneInfo
                             label=payload["targets"][index]["label"],
                             dob=payload["targets"][index]["dob"]) for index in targets])
     problems: dict[str, str] = {}
+    starts_at, ends_at = payload["starts_at"], payload["ends_at"]
+    if zone is None and starts_at and ends_at and passed("starts_at") and passed("ends_at") \
+            and ends_at <= starts_at:  # the order holds whatever the zone turns out to be
+        problems["ends_at"] = "must be after the start"
     for path, message in found.items():
         head, _, rest = path.partition("].")
         if head.startswith("locations["):

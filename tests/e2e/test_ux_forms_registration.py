@@ -95,7 +95,7 @@ def test_every_problem_comes_back_at_once_in_a_summary_at_the_top(ui, period):
     assert page.title().startswith("Error: ")
     links = summary.get_by_role("link")
     # One pass: the form's own checks and the service's (airport, identifier) together.
-    for target in ("#title", "#time_zone", "#sites-0-airport", "#targets-0-value",
+    for target in ("#title", "#ends_at", "#time_zone", "#sites-0-airport", "#targets-0-value",
                    "#contact_phone"):
         expect(summary.locator(f'a[href="{target}"]')).to_have_count(1)
     assert links.count() >= 5
