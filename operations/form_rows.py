@@ -12,7 +12,7 @@ from typing import Any
 from wtforms import Field, FieldList
 
 from core.states import known_time_zones
-from operations.forms import OperationForm, SiteRow, TargetRow
+from operations.forms import MAX_SITES, MAX_TARGETS, OperationForm, SiteRow, TargetRow
 
 ROW_ACTIONS = ("add_site", "remove_site", "add_target", "remove_target")
 
@@ -60,6 +60,19 @@ def apply_row_action(form: OperationForm, submitted: Mapping[str, str]) -> bool:
             del data[int(index)]
     _rebuild(rows, data)
     return True
+
+
+def too_many_rows(submitted: Mapping[str, str]) -> dict[str, str]:
+    """More rows posted than the API takes: refused by name (the form's lists would otherwise
+    drop the rows beyond the limit without a word)."""
+    problems: dict[str, str] = {}
+    for prefix, path, limit in (("sites-", "locations", MAX_SITES),
+                                ("targets-", "targets", MAX_TARGETS)):
+        rows = {name[len(prefix):].split("-", 1)[0] for name in submitted
+                if name.startswith(prefix)}
+        if len(rows) > limit:
+            problems[path] = f"at most {limit} {'sites' if path == 'locations' else 'targets'}"
+    return problems
 
 
 def list_existing_targets(form: OperationForm, existing: list[tuple[str, str]]) -> None:

@@ -277,6 +277,8 @@ def show_errors(form: OperationForm, fields: dict[str, str]) -> None:
                             row.airport)
         elif head == "locations":
             field = form.sites.entries[0].form.airport if form.sites.entries else None
+        elif head == "targets":
+            field = form.targets.entries[0].form.kind if form.targets.entries else None
         elif head == "contact":
             field = getattr(form, f"contact_{attribute or 'name'}", form.contact_name)
         else:

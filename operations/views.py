@@ -126,12 +126,16 @@ def _save_from_form(form: OperationForm,
     form.validate()  # CSRF, and dates or numbers that do not parse (kept beside their fields)
     if form.csrf_token.errors:
         return None
+    too_many = form_rows.too_many_rows(request.form)
     try:
-        write = save(operation_form.read_form(form, editing=editing, context=context))
+        registration = operation_form.read_form(form, editing=editing, context=context)
+        if too_many:
+            raise ValidationFailed(too_many)
+        write = save(registration)
         with transaction() as db:
             result = write(db)
     except ValidationFailed as error:
-        operation_form.show_errors(form, error.fields)
+        operation_form.show_errors(form, {**too_many, **error.fields})
         return None
     _send_mail_now()
     return result

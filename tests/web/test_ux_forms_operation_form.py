@@ -232,3 +232,18 @@ def test_field_paths_in_words():
         "victims assisted, female adult"
     assert in_words("values.arrests", names={"arrests": "Arrests"}) == "Arrests"
     assert plain_message("must be after starts_at") == "must be after the start"
+
+
+def test_rows_stop_at_what_the_api_takes(app, world, nlo):
+    url = f"/periods/{world}/operations/new"
+    page = nlo.get(url).get_data(as_text=True)
+    sites = {f"sites-{index}-airport": "BKK" for index in range(50)}
+    response = nlo.post(url, data=_form(page, add_site="1", **sites))
+    page = response.get_data(as_text=True)
+    assert _rows(page, "site") == 50
+    assert "Add another site" not in page
+    # One more than the API takes is refused by name, not dropped without a word.
+    response = nlo.post(url, data=_form(page, **sites, **{"sites-50-airport": "CNX"}))
+    assert response.status_code == 422
+    assert "at most 50 sites" in _error_of(response.get_data(as_text=True), "sites-0-airport")
+    assert _operations(app) == 1
