@@ -82,8 +82,11 @@ class SiteRow(Form):
 
     def is_blank(self) -> bool:
         """Whether the row was left empty."""
-        return not any([self.airport.data, self.name.data, self.lat.data is not None,
-                        self.lon.data is not None])
+        # The text typed, not the number read: "abc" is a row with an error, not a blank one.
+        typed = [field.raw_data[0] if field.raw_data else field.data
+                 for field in (self.lat, self.lon, self.radius_m)]
+        return not any([self.airport.data, self.name.data,
+                        *(value not in (None, "") for value in typed)])
 
 
 class TargetRow(Form):

@@ -32,6 +32,9 @@ REENTER = "re-enter the value (values are never sent back)"
 REENTER_DOB = "re-enter the date of birth (values are never sent back)"
 KEPT_VALUE = "unchanged"  # stands in for a kept target's value before the request model
 WINDOW_FORMAT = "%d %b %Y %H:%M"
+NUMBER_WANTED = {"lat": "give the latitude as a number, e.g. 13.69",
+                 "lon": "give the longitude as a number, e.g. 100.75",
+                 "radius_m": "give the radius in metres as a number, e.g. 500"}
 
 
 @dataclass(frozen=True)
@@ -176,10 +179,12 @@ def read_form(form: OperationForm, *, editing: bool, context: FormContext) -> Re
                 "name": data.name.data or None, "lat": data.lat.data, "lon": data.lon.data,
                 "radius_m": data.radius_m.data}
         locations.append({name: value for name, value in site.items() if value is not None})
-    for row in form.sites.entries:  # a number that did not parse
-        for field in (row.form.lat, row.form.lon, row.form.radius_m):
-            if field.errors:
-                field.errors = ["give a number, e.g. 13.69"]
+    for index, row_index in enumerate(site_rows):  # a number that did not parse
+        data = form.sites.entries[row_index].form
+        for name in ("lat", "lon", "radius_m"):
+            if getattr(data, name).errors:
+                getattr(data, name).errors = []
+                problems[f"locations[{index}].{name}"] = NUMBER_WANTED[name]
     targets = _targets_payload(form, target_rows, context, problems)
     moment_zone = zone or ZoneInfo("UTC")  # the zone's own error says what is wrong
     payload: dict[str, Any] = {

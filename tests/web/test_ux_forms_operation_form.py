@@ -247,3 +247,15 @@ def test_rows_stop_at_what_the_api_takes(app, world, nlo):
     assert response.status_code == 422
     assert "at most 50 sites" in _error_of(response.get_data(as_text=True), "sites-0-airport")
     assert _operations(app) == 1
+
+
+def test_a_number_that_does_not_read_is_refused_not_dropped(app, world, nlo):
+    url = f"/periods/{world}/operations/new"
+    page = nlo.get(url).get_data(as_text=True)
+    response = nlo.post(url, data=_form(page, **{"sites-0-radius_m": "wide",
+                                                 "sites-1-lat": "north"}))
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "radius in metres as a number" in _error_of(page, "sites-0-radius_m")
+    assert "latitude as a number" in _error_of(page, "sites-1-lat")
+    assert _operations(app) == 1
