@@ -17,7 +17,7 @@ from playwright.sync_api import Page, expect
 
 from core.identity.services import Principal
 from operations import services as operations
-from tests.e2e.conftest import log_in_as
+from tests.e2e.conftest import Ui, log_in_as
 
 pytestmark = pytest.mark.browser
 
@@ -238,3 +238,27 @@ def test_an_edit_shows_the_targets_as_rows_and_keeps_those_left_alone(ui, period
     expect(main).to_contain_text("Passport B")
     expect(main).to_contain_text("Mail C")
     expect(main).not_to_contain_text("Handset A")
+
+
+def test_without_script_the_row_buttons_still_add_and_remove_rows(browser, live_server, period):
+    context = browser.new_context(base_url=live_server, java_script_enabled=False,
+                                  viewport={"width": 1280, "height": 900})
+    try:
+        ui = Ui(context.new_page(), live_server)
+        page = _open_form(ui, period)
+        page.locator("#sites-0-airport").fill("BKK")
+        page.get_by_label("Title").fill("No script")
+        page.get_by_role("button", name="Add another site").click()
+        sites = page.locator("fieldset.site-row")
+        expect(sites).to_have_count(2)
+        expect(page.locator("#sites-0-airport")).to_have_value("BKK")
+        expect(page.get_by_label("Title")).to_have_value("No script")
+        expect(page.locator(".error-summary")).to_have_count(0)
+        # Without script the date of birth is always offered (the server refuses it for
+        # anything but a person).
+        expect(page.locator("#targets-0-dob")).to_be_visible()
+        sites.nth(0).get_by_role("button", name="Remove").click()
+        expect(sites).to_have_count(1)
+        expect(page.locator("#sites-0-airport")).to_have_value("")
+    finally:
+        context.close()
