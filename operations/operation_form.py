@@ -140,10 +140,11 @@ def _time_zone(form: OperationForm, problems: dict[str, str]) -> ZoneInfo | None
 
 
 def _targets_payload(form: OperationForm, rows: list[int], context: FormContext,
-                     problems: dict[str, str]) -> list[dict[str, Any]]:
-    """The target rows as the request model takes them; a kept row with no value stands in
-    with a placeholder (its value is the one registered)."""
+                     problems: dict[str, str]) -> tuple[list[dict[str, Any]], set[int]]:
+    """The target rows as the request model takes them, and which of them keep their
+    registered value: such a row stands in with a placeholder value."""
     targets: list[dict[str, Any]] = []
+    kept: set[int] = set()
     for index, row_index in enumerate(rows):
         data = form.targets.entries[row_index].form
         keep = data.kept()
@@ -155,9 +156,10 @@ def _targets_payload(form: OperationForm, rows: list[int], context: FormContext,
                 problems[f"targets[{index}].value"] = \
                     "give the value again to change the date of birth"
             value = KEPT_VALUE
+            kept.add(index)
         targets.append({"kind": data.kind.data or "", "value": value,
                         "label": data.label.data or "", "dob": data.dob.data or None})
-    return targets
+    return targets, kept
 
 
 def read_form(form: OperationForm, *, editing: bool, context: FormContext) -> Registration:
@@ -185,7 +187,7 @@ def read_form(form: OperationForm, *, editing: bool, context: FormContext) -> Re
             if getattr(data, name).errors:
                 getattr(data, name).errors = []
                 problems[f"locations[{index}].{name}"] = NUMBER_WANTED[name]
-    targets = _targets_payload(form, target_rows, context, problems)
+    targets, kept = _targets_payload(form, target_rows, context, problems)
     moment_zone = zone or ZoneInfo("UTC")  # the zone's own error says what is wrong
     payload: dict[str, Any] = {
         "title": form.title.data or "", "type": form.type.data,
@@ -208,17 +210,16 @@ def read_form(form: OperationForm, *, editing: bool, context: FormContext) -> Re
             refused.add(path)
             problems.setdefault(path, _message(path, item))
     problems.update({path: message for path, message in _service_problems(
-        payload, refused, zone, context).items() if path not in problems})
+        payload, refused, zone, context, kept).items() if path not in problems})
     if problems or body is None:
         raise ValidationFailed(problems)
     registration = registration_of(body)
-    kept = [target for target in targets if target["value"] == KEPT_VALUE]
     if kept:
         assert registration.targets is not None
         registration = replace(registration, targets=[
             TargetData(kind=target.kind, value="", label=target.label,
                        keep=form.targets.entries[target_rows[index]].form.kept())
-            if targets[index]["value"] == KEPT_VALUE else target
+            if index in kept else target
             for index, target in enumerate(registration.targets)])
     if editing and not targets and not form.targets_listed.data:
         registration = replace(registration, targets=None)  # an old page: keep them
@@ -226,7 +227,7 @@ def read_form(form: OperationForm, *, editing: bool, context: FormContext) -> Re
 
 
 def _service_problems(payload: dict[str, Any], refused: set[str], zone: ZoneInfo | None,
-                      context: FormContext) -> dict[str, str]:
+                      context: FormContext, kept: set[int]) -> dict[str, str]:
     """The service's checks (window, airports, identifiers, dates of birth) on the parts the
     request model let through, in the same pass; paths as the API names them."""
     def passed(prefix: str) -> bool:
@@ -235,7 +236,7 @@ def _service_problems(payload: dict[str, Any], refused: set[str], zone: ZoneInfo
     sites = [index for index, site in enumerate(payload["locations"])
              if passed(f"locations[{index}]") and site.get("site")]
     targets = [index for index, target in enumerate(payload["targets"])
-               if passed(f"targets[{index}]") and target["value"] != KEPT_VALUE]
+               if passed(f"targets[{index}]") and index not in kept]
     found = registration_problems(
         state=context.state, window=context.window,
         starts_at=payload["starts_at"] if zone and passed("starts_at") else None,

@@ -228,6 +228,7 @@ def test_an_edit_shows_the_targets_as_rows_and_keeps_those_left_alone(ui, period
     expect(targets.nth(0).get_by_label("Value")).to_have_value("")
     assert "234 5678" not in page.content() and "4455667" not in page.content()
     _axe(page, "edit form")
+    _screenshot(page, "operation-edit-targets")
     targets.nth(0).get_by_role("button", name="Remove").click()
     page.get_by_role("button", name="Add another target").click()
     targets.last.get_by_label("Kind").select_option("email")
