@@ -22,6 +22,7 @@ from operations import form_rows, home_page, operation_form, period_page, servic
 from operations.forms import (
     MAX_SITES,
     MAX_TARGETS,
+    TARGET_KIND_CHOICES,
     OperationForm,
     PeriodCreateForm,
     ResolveForm,
@@ -149,6 +150,7 @@ def _operation_page(form: OperationForm, context: operation_form.FormContext,
                            zones=sorted(known_time_zones()), window=context.window_text(),
                            limits=context.limits(), existing=context.existing,
                            max_sites=MAX_SITES, max_targets=MAX_TARGETS,
+                           kind_words={c.value: c.label for c in TARGET_KIND_CHOICES},
                            **form_rows.blank_rows(), **page), 422 if summary else 200
 
 

@@ -182,6 +182,7 @@ def test_an_edit_lists_the_targets_and_keeps_a_blank_value(app, world, nlo):
     assert "Kite handset" in page and "Kite passport" in page
     assert PHONE not in page and PASSPORT not in page and "5678" not in page
     assert 'name="targets-0-keep" type="hidden" value="0"' in page
+    assert "Phone number “Kite handset” (registered)" in page
     # Keep the phone under a new label, drop the passport, add an e-mail.
     data = _form(page, **{"targets-0-value": "", "targets-0-label": "Kite handset (new)",
                           "targets-0-keep": "0", "targets-1-kind": "email",
