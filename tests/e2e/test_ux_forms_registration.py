@@ -261,5 +261,8 @@ def test_without_script_the_row_buttons_still_add_and_remove_rows(browser, live_
         sites.nth(0).get_by_role("button", name="Remove").click()
         expect(sites).to_have_count(1)
         expect(page.locator("#sites-0-airport")).to_have_value("")
+        # The summary takes the focus without script too (autofocus).
+        page.get_by_role("button", name="Register and check").click()
+        expect(page.locator(".error-summary")).to_be_focused()
     finally:
         context.close()
