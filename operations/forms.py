@@ -9,6 +9,7 @@ from wtforms import (
     FloatField,
     Form,
     FormField,
+    HiddenField,
     SelectChoice,
     SelectField,
     StringField,
@@ -62,6 +63,10 @@ RESOLUTION_CHOICES = [SelectChoice(value, label) for value, label in (
 )]
 
 
+MAX_SITES = 50  # OperationCreate.locations
+MAX_TARGETS = 200  # OperationCreate.targets
+
+
 class SiteRow(Form):
     """One site: an airport code, or a name with coordinates."""
 
@@ -77,8 +82,11 @@ class SiteRow(Form):
 
     def is_blank(self) -> bool:
         """Whether the row was left empty."""
-        return not any([self.airport.data, self.name.data, self.lat.data is not None,
-                        self.lon.data is not None])
+        # The text typed, not the number read: "abc" is a row with an error, not a blank one.
+        typed = [field.raw_data[0] if field.raw_data else field.data
+                 for field in (self.lat, self.lon, self.radius_m)]
+        return not any([self.airport.data, self.name.data,
+                        *(value not in (None, "") for value in typed)])
 
 
 class TargetRow(Form):
@@ -88,11 +96,20 @@ class TargetRow(Form):
     kind = SelectField("Kind", choices=TARGET_KIND_CHOICES, validate_choice=False)
     value = StringField("Value", render_kw={"autocomplete": "off"})
     label = StringField("Your label", render_kw={"placeholder": "e.g. Subject A"})
-    dob = StringField("Date of birth (persons)", render_kw={"placeholder": "YYYY-MM-DD"})
+    dob = StringField("Date of birth (persons only)", render_kw={"placeholder": "YYYY-MM-DD"})
+    # On edit: the position of a registered target this row stands for (its value blank
+    # means unchanged); empty for a new target.
+    keep = HiddenField()
 
     def is_blank(self) -> bool:
         """Whether the row was left empty."""
-        return not any([self.kind.data, self.value.data, self.label.data, self.dob.data])
+        return not any([self.kind.data, self.value.data, self.label.data, self.dob.data,
+                        self.keep.data])
+
+    def kept(self) -> int | None:
+        """The position of the registered target this row keeps, if any."""
+        text = (self.keep.data or "").strip()
+        return int(text) if text.isdigit() and len(text) < 4 else None
 
 
 class OperationForm(FlaskForm):
@@ -108,8 +125,12 @@ class OperationForm(FlaskForm):
     ends_at = DateTimeLocalField("Ends", format="%Y-%m-%dT%H:%M",
                                  validators=[DataRequired(message="give a date and time")])
     time_zone = StringField("Time zone of these times", render_kw={"list": "time-zones"})
-    sites = FieldList(FormField(SiteRow), min_entries=3, max_entries=50)
-    targets = FieldList(FormField(TargetRow), min_entries=5, max_entries=200)
+    # Rows are added and removed on the page (operation_form.js, or the add/remove buttons
+    # without script), up to what the API takes (operations.schemas.OperationCreate).
+    sites = FieldList(FormField(SiteRow), min_entries=1, max_entries=MAX_SITES)
+    targets = FieldList(FormField(TargetRow), min_entries=1, max_entries=MAX_TARGETS)
+    # Set on the edit page: the target rows are the whole list (none left = no targets).
+    targets_listed = HiddenField()
     contact_name = StringField("Contact officer",
                                description="Leave empty to be the contact yourself")
     contact_email = StringField("Contact e-mail")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -145,6 +145,9 @@ class TargetData:
     value: str = field(repr=False)
     label: str
     dob: str | None = None
+    # In an edit from the pages: the position of a target already registered whose blinded
+    # value (and date of birth) stay as they are, under this label; `value` is then empty.
+    keep: int | None = None
 
 
 @dataclass(frozen=True)
@@ -212,12 +215,20 @@ def _build_sites(locations: list[LocationData]) -> list[OperationSite]:
     return sites
 
 
-def _blind_targets(targets: list[TargetData], *, key: bytes,
-                   state: str) -> list[identifiers.BlindedTarget]:
+def _blind_targets(targets: list[TargetData], *, key: bytes, state: str,
+                   kept: Sequence[matcher.Target] = ()) -> list[identifiers.BlindedTarget]:
     problems: dict[str, str] = {}
     blinded: list[identifiers.BlindedTarget] = []
     region = _region_of(state)
     for index, target in enumerate(targets):
+        if target.keep is not None:  # already blinded: only its label may change
+            if not 0 <= target.keep < len(kept):
+                problems[f"targets[{index}].keep"] = "no such target in this operation"
+                continue
+            old = kept[target.keep]
+            blinded.append(identifiers.BlindedTarget(identifiers.Kind(old.kind), old.blind,
+                                                     old.dob_blind, target.label))
+            continue
         try:
             blinded.append(identifiers.blind_target(key, kind=target.kind, value=target.value,
                                                     label=target.label, dob=target.dob,
@@ -246,7 +257,7 @@ def _check_window(period: Period | PeriodWindow, starts_at: datetime, ends_at: d
 def _validated_parts(
     period: Period | PeriodWindow, starts_at: datetime, ends_at: datetime,
     locations: list[LocationData] | None, targets: list[TargetData] | None, *, key: bytes,
-    state: str,
+    state: str, kept: Sequence[matcher.Target] = (),
 ) -> tuple[list[OperationSite] | None, list[identifiers.BlindedTarget] | None]:
     """Check the window, resolve the sites and blind the targets, reporting every problem."""
     problems: dict[str, str] = {}
@@ -262,12 +273,47 @@ def _validated_parts(
             problems.update(error.fields)
     if targets is not None:
         try:
-            blinded = _blind_targets(targets, key=key, state=state)
+            blinded = _blind_targets(targets, key=key, state=state, kept=kept)
         except ValidationFailed as error:
             problems.update(error.fields)
     if problems:
         raise ValidationFailed(problems)
     return sites, blinded
+
+
+def registration_problems(*, state: str, window: PeriodWindow | None,
+                          starts_at: datetime | None, ends_at: datetime | None,
+                          locations: list[LocationData],
+                          targets: list[TargetData]) -> dict[str, str]:
+    """Every problem the service would find in these parts (the window, the airport codes,
+    the identifiers and dates of birth), without writing: lets a form report them in the same
+    pass as the request model's. Paths index the lists given."""
+    problems: dict[str, str] = {}
+    if window is not None and starts_at is not None and ends_at is not None:
+        try:
+            _check_window(window, starts_at, ends_at)
+        except ValidationFailed as error:
+            problems.update(error.fields)
+    try:
+        _build_sites(locations)
+    except ValidationFailed as error:
+        problems.update(error.fields)
+    fresh = [index for index, target in enumerate(targets) if target.keep is None]
+    try:  # a throwaway key: only whether each value can be blinded matters here
+        _blind_targets([targets[index] for index in fresh], key=b"check only", state=state)
+    except ValidationFailed as error:
+        problems.update(_renumbered(error.fields, fresh))
+    return problems
+
+
+def _renumbered(fields: dict[str, str], positions: list[int]) -> dict[str, str]:
+    """targets[i].x of a sub-list -> targets[positions[i]].x of the whole list."""
+    renumbered: dict[str, str] = {}
+    for path, message in fields.items():
+        head, _, rest = path.partition("].")
+        index = int(head.removeprefix("targets["))
+        renumbered[f"targets[{positions[index]}].{rest}"] = message
+    return renumbered
 
 
 def _contact_of(operation: Operation, registrant: Any) -> deconfliction.Contact:
@@ -442,9 +488,12 @@ def update_operation(session: Session, *, actor: Principal, op_id: int,
     data = registration
     starts_at = data.starts_at or operation.starts_at
     ends_at = data.ends_at or operation.ends_at
+    kept = deconfliction.current_targets(session, op_id=operation.id) if any(
+        target.keep is not None for target in data.targets or []) else ()
     sites, blinded = _validated_parts(
         period, starts_at, ends_at, data.locations, data.targets,
-        key=identifiers.period_key(blinding_key, period.id), state=operation.owner_state)
+        key=identifiers.period_key(blinding_key, period.id), state=operation.owner_state,
+        kept=kept)
     for name in ("title", "type", "lead_agency"):
         value = getattr(data, name)
         if value is not None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from types import SimpleNamespace
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from markupsafe import Markup
@@ -19,8 +18,16 @@ from core.identity.models import Role
 from core.settings import Settings
 from core.states import all_states, check_time_zone, known_time_zones
 from core.web import current_principal, login_manager, role_required
-from operations import home_page, operation_form, period_page, services
-from operations.forms import OperationForm, PeriodCreateForm, ResolveForm, split_codes
+from operations import form_rows, home_page, operation_form, period_page, services
+from operations.forms import (
+    MAX_SITES,
+    MAX_TARGETS,
+    TARGET_KIND_CHOICES,
+    OperationForm,
+    PeriodCreateForm,
+    ResolveForm,
+    split_codes,
+)
 from operations.services import Registration
 
 bp = Blueprint("operations", __name__, template_folder="templates")
@@ -112,28 +119,39 @@ def _settings() -> Settings:
 
 def _save_from_form(form: OperationForm,
                     save: Callable[[Registration], Callable[[Session], tuple[int, int]]], *,
-                    editing: bool) -> tuple[int, int] | None:
-    """Read the form through the API's request model, let `save` prepare the registration
-    (outside any transaction) and run the writer it returns in one transaction, then send the
-    mail it queued; on any problem, put the errors beside their fields and return None."""
+                    editing: bool, context: operation_form.FormContext) -> tuple[int, int] | None:
+    """Read the form through the API's request model and the service's checks (every problem
+    in one pass), let `save` prepare the registration (outside any transaction) and run the
+    writer it returns in one transaction, then send the mail it queued; on any problem, put
+    the errors beside their fields and return None."""
+    form.validate()  # CSRF, and dates or numbers that do not parse (kept beside their fields)
+    if form.csrf_token.errors:
+        return None
+    too_many = form_rows.too_many_rows(request.form)
     try:
-        write = save(operation_form.read_form(form, editing=editing))
+        registration = operation_form.read_form(form, editing=editing, context=context)
+        if too_many:
+            raise ValidationFailed(too_many)
+        write = save(registration)
         with transaction() as db:
             result = write(db)
     except ValidationFailed as error:
-        operation_form.show_errors(form, error.fields)
+        operation_form.show_errors(form, {**too_many, **error.fields})
         return None
     _send_mail_now()
     return result
 
 
-def _operation_page(form: OperationForm, **context: object) -> tuple[str, int]:
-    status = 422 if form.errors or any(
-        f.errors for row in [*form.sites.entries, *form.targets.entries] for f in row.form
-    ) else 200
+def _operation_page(form: OperationForm, context: operation_form.FormContext,
+                    **page: object) -> tuple[str, int]:
+    summary = form_rows.error_summary(form)
     operation_form.forget_target_values(form)
-    return render_template("operations/operation_form.html", form=form,
-                           zones=sorted(known_time_zones()), **context), status
+    return render_template("operations/operation_form.html", form=form, summary=summary,
+                           zones=sorted(known_time_zones()), window=context.window_text(),
+                           limits=context.limits(), existing=context.existing,
+                           max_sites=MAX_SITES, max_targets=MAX_TARGETS,
+                           kind_words={c.value: c.label for c in TARGET_KIND_CHOICES},
+                           **form_rows.blank_rows(), **page), 422 if summary else 200
 
 
 @bp.get("/periods/<int:pid>/operations")
@@ -160,12 +178,15 @@ def register_operation(pid: int) -> str | Response | tuple[str, int]:
     principal = current_principal()
     assert principal is not None
     with transaction(write=False) as db:
-        period_name = services.get_period(db, actor=principal, period_id=pid).name
+        found = services.get_period(db, actor=principal, period_id=pid)
+        period_name = found.name
+        context = operation_form.FormContext(
+            state=principal.state or "", zone=principal.time_zone,
+            window=services.PeriodWindow(found.id, found.starts_at, found.ends_at))
     form = OperationForm()
     if not form.is_submitted():
         form.time_zone.data = principal.time_zone
-    if form.validate_on_submit():
-
+    elif not form_rows.apply_row_action(form, request.form):
         def register(registration: Registration) -> Callable[[Session], tuple[int, int]]:
             # Resolved and blinded first, as the API does: the write transaction holds the
             # period's lock (SQLite's only writer), and this part needs no database.
@@ -180,7 +201,7 @@ def register_operation(pid: int) -> str | Response | tuple[str, int]:
 
             return write
 
-        saved = _save_from_form(form, register, editing=False)
+        saved = _save_from_form(form, register, editing=False, context=context)
         if saved is not None:
             oid, new_conflicts = saved
             message = f"Operation #{oid} registered."
@@ -190,7 +211,7 @@ def register_operation(pid: int) -> str | Response | tuple[str, int]:
             flash(message, "success")
             return redirect(url_for("operations.operation", oid=oid))
     # Plain values: a failed save rolls back the session, which expires loaded objects.
-    return _operation_page(form, period=SimpleNamespace(id=pid, name=period_name),
+    return _operation_page(form, context, period=SimpleNamespace(id=pid, name=period_name),
                            operation=None)
 
 
@@ -216,29 +237,35 @@ def edit_operation(oid: int) -> str | Response | tuple[str, int]:
     assert principal is not None
     with transaction() as db:
         found, _ = services.get_operation(db, actor=principal, op_id=oid)
+        period_found = services.get_period(db, actor=principal, period_id=found.period_id)
+        existing = tuple((t.kind, t.label) for t in found.targets)
+        context = operation_form.FormContext(
+            state=principal.state or "", zone=principal.time_zone, existing=existing,
+            window=services.PeriodWindow(period_found.id, period_found.starts_at,
+                                         period_found.ends_at))
     snapshot = SimpleNamespace(id=found.id, targets=[
         SimpleNamespace(kind=t.kind, label=t.label) for t in found.targets])
     form = OperationForm()
     if not form.is_submitted():
-        zone = ZoneInfo(principal.time_zone)
+        zone = principal.time_zone
         form.title.data, form.type.data = found.title, found.type
         form.lead_agency.data = found.lead_agency
-        form.starts_at.data = found.starts_at.astimezone(zone).replace(tzinfo=None)
-        form.ends_at.data = found.ends_at.astimezone(zone).replace(tzinfo=None)
-        form.time_zone.data = principal.time_zone
-        while len(form.sites.entries) < len(found.sites) + 1:
+        form.starts_at.data = operation_form.local(found.starts_at, zone)
+        form.ends_at.data = operation_form.local(found.ends_at, zone)
+        form.time_zone.data = zone
+        form.sites.entries, form.sites.last_index = [], -1
+        for site in found.sites:
+            form.sites.append_entry({
+                "airport": site.iata, "name": None if site.iata else site.name,
+                "lat": None if site.iata else site.lat, "lon": None if site.iata else site.lon,
+                "radius_m": site.radius_m})
+        if not form.sites.entries:
             form.sites.append_entry()
-        for row, site in zip(form.sites.entries, found.sites, strict=False):
-            row.form.airport.data = site.iata
-            row.form.name.data = None if site.iata else site.name
-            row.form.lat.data = None if site.iata else site.lat
-            row.form.lon.data = None if site.iata else site.lon
-            row.form.radius_m.data = site.radius_m
+        form_rows.list_existing_targets(form, list(existing))
         form.contact_name.data = found.contact_name
         form.contact_email.data = found.contact_email
         form.contact_phone.data = found.contact_phone
-    if form.validate_on_submit():
-
+    elif not form_rows.apply_row_action(form, request.form):
         def update(registration: Registration) -> Callable[[Session], tuple[int, int]]:
             def write(db: Session) -> tuple[int, int]:
                 operation, outcome = services.update_operation(
@@ -249,10 +276,10 @@ def edit_operation(oid: int) -> str | Response | tuple[str, int]:
 
             return write
 
-        if _save_from_form(form, update, editing=True) is not None:
+        if _save_from_form(form, update, editing=True, context=context) is not None:
             flash("Operation saved and re-checked.", "success")
             return redirect(url_for("operations.operation", oid=oid))
-    return _operation_page(form, period=None, operation=snapshot)
+    return _operation_page(form, context, period=None, operation=snapshot)
 
 
 @bp.post("/operations/<int:oid>/cancel")

@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response
 from core.csvsafe import csv_document
 from core.db import transaction
 from core.errors import ValidationFailed
+from core.field_words import in_words
 from core.identity.forms import ConfirmForm
 from core.identity.models import Role
 from core.identity.services import Principal
@@ -135,16 +136,10 @@ FIGURE = re.compile(r"0*[0-9]{1,7}")
 
 
 def _in_words(path: str, message: str, indicators: list[Any]) -> str:
-    """An error of the report page led by the field's name in words:
-    values.victims_assisted.female_child -> 'Trafficked persons assisted, female child: …'."""
-    head, _, rest = path.partition(".")
-    if head == "values" and rest:
-        key, _, category = rest.partition(".")
-        label = next((i.label for i in indicators if i.key == key), key)
-        words = f"{label}, {category.replace('_', ' ')}" if category else label
-    else:
-        words = {"date": "Date", "operation_id": "Operation"}.get(path, path)
-    return f"{words}: {message}"
+    """An error of the report page led by the field's name in words (core.field_words, the
+    mapping every form uses): values.victims_assisted.female_child ->
+    'Trafficked persons assisted, female child: …'."""
+    return f"{in_words(path, names={i.key: i.label for i in indicators})}: {message}"
 
 
 def _values_from_form(form: Any, indicators: list[Any]) -> tuple[dict[str, Any], dict[str, str]]:
