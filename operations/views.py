@@ -18,8 +18,8 @@ from core.identity.forms import ConfirmForm
 from core.identity.models import Role
 from core.settings import Settings
 from core.states import all_states, check_time_zone, known_time_zones
-from core.web import current_principal, login_manager, role_required
-from operations import home_page, operation_form, period_page, services
+from core.web import current_principal, role_required
+from operations import home_view, operation_form, period_page, services
 from operations.forms import OperationForm, PeriodCreateForm, ResolveForm, split_codes
 from operations.services import Registration
 
@@ -27,17 +27,8 @@ bp = Blueprint("operations", __name__, template_folder="templates")
 
 
 def home() -> str | Response:
-    """The home page: what each role needs first."""
-    principal = current_principal()
-    if principal is None:
-        return login_manager.unauthorized()
-    with transaction(write=False) as db:
-        periods = services.list_periods(db, actor=principal)
-        parts = home_page.parts(db, principal)
-    # Rendered after the read transaction, as the period page's sections (see `period`).
-    sections = [Markup(render_template(part.template, **part.context))  # noqa: S704
-                for part in parts]
-    return render_template("operations/home.html", periods=periods, sections=sections)
+    """The home page: what each role needs first (operations.home_view)."""
+    return home_view.render_home()
 
 
 @bp.get("/periods")
