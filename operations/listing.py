@@ -78,8 +78,8 @@ def read_query(args: Mapping[str, str], *, sorts: Sequence[str], default_sort: s
     value is the same as none (the filter form's "All")."""
     sort_text = (args.get("sort") or "").strip()
     descending = sort_text.startswith("-")
-    sort = sort_text.lstrip("-") or default_sort
-    if sort not in sorts or sort_text.startswith("--"):
+    sort = (sort_text[1:] if descending else sort_text) if sort_text else default_sort
+    if sort not in sorts:
         raise BadListParameter("sort", "must be one of " + ", ".join(sorts)
                                + " (with “-” in front for the other direction)")
     offered = {choice.name for choice in choices}

@@ -158,3 +158,10 @@ def test_no_periods_yet(app, accounts, browser):
     html = page_of(browser, "lonely.nlo")
     assert "No periods yet." in html
 
+
+
+def test_a_closed_period_s_page_offers_no_registration(world, browser):
+    closed = page_of(browser, "nlo.tha", f"/periods/{world.closed}")
+    assert "Register an operation" not in closed
+    active = page_of(browser, "nlo.tha", f"/periods/{world.active}")
+    assert f"/periods/{world.active}/operations/new" in active
