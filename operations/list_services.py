@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Text, and_, case, cast, exists, func, or_, select
+from sqlalchemy import Text, and_, case, cast, func, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from core import audit
@@ -54,6 +54,15 @@ def _live_conflicts_of(operation_id: Any) -> Any:
                 ConflictRecord.status != "cleared")
 
 
+def _conflict_ends(period_id: int, *conditions: Any) -> Any:
+    """A subquery of the operation ids (`op_id`, once per conflict they are in) of the
+    period's live conflicts meeting `conditions`."""
+    live = (ConflictRecord.period_id == period_id, ConflictRecord.status != "cleared",
+            *conditions)
+    return union_all(select(ConflictRecord.op_a.label("op_id")).where(*live),
+                     select(ConflictRecord.op_b.label("op_id")).where(*live)).subquery()
+
+
 def _status_condition(status: str, now: datetime) -> Any:
     """The derived status of Operation.status() as a condition."""
     live = Operation.cancelled.is_(False)
@@ -84,8 +93,10 @@ def operations_page(session: Session, *, actor: Principal, period_id: int, query
     if "state" in filters:
         conditions.append(Operation.owner_state == filters["state"])
     if "severity" in filters:
-        conditions.append(exists(select(ConflictRecord.id).where(
-            _live_conflicts_of(Operation.id), ConflictRecord.severity == filters["severity"])))
+        # The operations of the period's live conflicts of that severity, read once (a
+        # correlated EXISTS per operation took 0.4 s at 100,000 operations on SQLite).
+        held = _conflict_ends(period.id, ConflictRecord.severity == filters["severity"])
+        conditions.append(Operation.id.in_(select(held.c.op_id)))
     if "age" in filters:
         earliest, latest = age_bounds(filters["age"], moment)
         if earliest is not None:
@@ -104,8 +115,17 @@ def operations_page(session: Session, *, actor: Principal, period_id: int, query
         "state": (Operation.owner_state, False), "type": (Operation.type, False),
         "age": (Operation.created_at, True), "conflicts": (conflict_count, False),
     }[query.sort]
-    statement = (select(Operation, conflict_count)
-                 .where(*conditions)
+    statement = select(Operation, conflict_count)
+    if query.sort == "conflicts":
+        # Every operation's count at once, joined (a correlated count per operation, as the
+        # other sorts use for the 50 rows shown, took 0.9 s at 100,000 operations on SQLite).
+        ends = _conflict_ends(period.id)
+        counts = (select(ends.c.op_id, func.count().label("n")).group_by(ends.c.op_id)
+                  .subquery())
+        column = conflict_count = func.coalesce(counts.c.n, 0)
+        statement = (select(Operation, conflict_count)
+                     .outerjoin(counts, counts.c.op_id == Operation.id))
+    statement = (statement.where(*conditions)
                  .order_by(_ordered(column, query.descending != inverted),
                            _ordered(Operation.id, query.descending))
                  .limit(PAGE_SIZE).offset((query.page - 1) * PAGE_SIZE))
