@@ -111,6 +111,7 @@ def _register_domains(app: OpenAPI) -> None:
     from operations.demo import register_report_seeder
     from operations.period_page import register as register_period_page_part
     from outcomes import api as outcomes_api
+    from outcomes import home_parts as outcomes_home_parts
     from outcomes import jobs as outcomes_jobs
     from outcomes import views as outcomes_views
     from outcomes.demo import seed_demo_reports
@@ -138,6 +139,7 @@ def _register_domains(app: OpenAPI) -> None:
     web.register_nav(app, "Notifications", "inbox.notifications_page", Role.CO_CHAIR,
                      Role.LIAISON_OFFICER, Role.ANALYST)
     register_period_page_part(app, outcomes_views.period_page_part)
+    outcomes_home_parts.register(app)  # today's report in each active period on the home page
     operations_cli.register(app)
     register_report_seeder(app, seed_demo_reports)
     register_press(app)  # after: its demo seeder wraps the reports' one

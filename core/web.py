@@ -132,10 +132,13 @@ def role_required(*roles: Role) -> Callable[[F], F]:
     return decorator
 
 
-def format_time(value: datetime | None, fmt: str = "%d %b %Y %H:%M %Z") -> str:
-    """A UTC time shown in the viewer's own zone (UTC for anonymous visitors)."""
+def format_time(value: datetime | str | None, fmt: str = "%d %b %Y %H:%M %Z") -> str:
+    """A UTC time (or its ISO 8601 text, as views of conflicts carry it) shown in the
+    viewer's own zone, to the minute (UTC for anonymous visitors)."""
     if value is None:
         return "—"
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
     principal = current_principal()
     zone = ZoneInfo(principal.time_zone if principal else "UTC")
     return value.astimezone(zone).strftime(fmt)

@@ -51,6 +51,8 @@ def home_part(db: Session, principal: Principal) -> home_page.HomePart | None:
         return None
     now = utcnow()
     items = improvements.items_of_state(db, state=principal.state)
+    if not items:  # the home page shows them only when there are some
+        return None
     return home_page.HomePart("debrief/_improvements_home.html", {
         "improvement_items": items, "improvement_names": improvements.period_names(db, items),
         "improvement_overdue": {i.id for i in items if improvements.is_overdue(i, now)},

@@ -17,8 +17,8 @@ from core.identity.forms import ConfirmForm
 from core.identity.models import Role
 from core.settings import Settings
 from core.states import all_states, check_time_zone, known_time_zones
-from core.web import current_principal, login_manager, role_required
-from operations import form_rows, home_page, operation_form, period_page, services
+from core.web import current_principal, role_required
+from operations import form_rows, home_view, list_pages, operation_form, period_page, services
 from operations.forms import (
     MAX_SITES,
     MAX_TARGETS,
@@ -34,17 +34,8 @@ bp = Blueprint("operations", __name__, template_folder="templates")
 
 
 def home() -> str | Response:
-    """The home page: what each role needs first."""
-    principal = current_principal()
-    if principal is None:
-        return login_manager.unauthorized()
-    with transaction(write=False) as db:
-        periods = services.list_periods(db, actor=principal)
-        parts = home_page.parts(db, principal)
-    # Rendered after the read transaction, as the period page's sections (see `period`).
-    sections = [Markup(render_template(part.template, **part.context))  # noqa: S704
-                for part in parts]
-    return render_template("operations/home.html", periods=periods, sections=sections)
+    """The home page: what each role needs first (operations.home_view)."""
+    return home_view.render_home()
 
 
 @bp.get("/periods")
@@ -157,18 +148,11 @@ def _operation_page(form: OperationForm, context: operation_form.FormContext,
 @bp.get("/periods/<int:pid>/operations")
 @role_required(Role.LIAISON_OFFICER, Role.CO_CHAIR, Role.ANALYST)
 def operations_list(pid: int) -> str:
-    """My state's operations (NLO) or every state's summaries (co-chairs, analysts)."""
+    """My state's operations (NLO) or every state's summaries (co-chairs, analysts): sortable,
+    filterable, paginated (operations.list_pages)."""
     principal = current_principal()
     assert principal is not None
-    status = request.args.get("status") or None
-    if status not in (None, "planned", "active", "completed", "cancelled"):
-        status = None
-    with transaction() as db:
-        found = services.get_period(db, actor=principal, period_id=pid)
-        operations = services.list_operations(db, actor=principal, period_id=pid,
-                                              status=status)
-    return render_template("operations/operations.html", period=found, operations=operations,
-                           status=status)
+    return list_pages.operations_list_page(pid, principal)
 
 
 @bp.route("/periods/<int:pid>/operations/new", methods=["GET", "POST"])
@@ -300,18 +284,11 @@ def cancel_operation(oid: int) -> Response:
 @bp.get("/periods/<int:pid>/conflicts")
 @role_required(Role.LIAISON_OFFICER, Role.CO_CHAIR, Role.ANALYST)
 def conflicts(pid: int) -> str:
-    """The conflicts inbox (NLO), the overview (co-chair) or the counts (analyst)."""
+    """The conflicts inbox (NLO), the overview (co-chair) or the counts (analyst): sortable,
+    filterable, paginated (operations.list_pages)."""
     principal = current_principal()
     assert principal is not None
-    status = request.args.get("status") or None
-    if status not in (None, "open", "acknowledged", "resolved", "cleared"):
-        status = None
-    with transaction() as db:
-        found = services.get_period(db, actor=principal, period_id=pid)
-        payload = services.conflicts_for(db, actor=principal, period_id=pid, status=status)
-    return render_template("operations/conflicts.html", period=found, status=status,
-                           conflicts=payload.get("conflicts", []),
-                           counts=payload.get("counts"), confirm=ConfirmForm())
+    return list_pages.conflicts_list_page(pid, principal)
 
 
 @bp.get("/conflicts/<int:cid>")

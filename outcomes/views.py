@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 
 from core.csvsafe import csv_document
 from core.db import transaction
-from core.errors import ValidationFailed
+from core.errors import DomainError, ValidationFailed
 from core.field_words import in_words
 from core.identity.forms import ConfirmForm
 from core.identity.models import Role
@@ -85,6 +85,7 @@ def report_form(pid: int) -> str | Response | tuple[str, int]:
     """Today's report form (or any date of the window), with each indicator's definition."""
     principal = current_principal()
     assert principal is not None
+    asked_day = _asked_date(request.args.get("date"))
     with transaction(write=False) as db:
         found = operation_services.get_period(db, actor=principal, period_id=pid)
         indicators = outcome_services.catalogue(db, pid)
@@ -125,9 +126,23 @@ def report_form(pid: int) -> str | Response | tuple[str, int]:
                 return redirect(url_for("operations.period", pid=pid))
     status = 422 if errors or form.errors else 200
     today = datetime.now(zone).date().isoformat()
+    if asked_day is not None:
+        today = asked_day
     return render_template("outcomes/report_form.html", period=period_view,
                            indicators=indicators, errors=errors, entered=entered,
                            today=today, form=form, operations=own_operations), status
+
+
+def _asked_date(text: str | None) -> str | None:
+    """`?date=YYYY-MM-DD` (the home page's links to the days not reported) opens the report
+    form on that date; anything else there is a 400 naming the parameter."""
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise DomainError("date: give a date as YYYY-MM-DD",
+                          fields={"date": "give a date as YYYY-MM-DD"}) from None
 
 
 # ASCII digits only: str.isdigit() also takes '²' and '١٢', which int() refuses or reads

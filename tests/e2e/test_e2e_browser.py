@@ -185,10 +185,11 @@ def test_admin_creates_a_period_and_a_user(ui, open_tab, admin, app):
     expect(nlo.page.get_by_role("heading", name="Welcome, Aroha Ngata")).to_be_visible()
     expect(nlo.page.get_by_role("navigation", name="Main").get_by_role("link", name="Users")
            ).to_have_count(0)
-    nlo_row = nlo.page.get_by_role("row", name=re.compile("Bali Process JPA"))
+    # The active period's card on the home page (issue 14, point 5) ...
+    nlo_card = nlo.page.get_by_role("region", name="Bali Process JPA (e2e)")
     # ... with its times in the NLO's own zone (NZL's default).
-    expect(nlo_row.get_by_role("cell").nth(1)).to_have_text(
-        starts.astimezone(ZoneInfo("Pacific/Auckland")).strftime("%d %b %Y %H:%M %Z"))
+    expect(nlo_card.locator("time").first).to_have_text(
+        ends.astimezone(ZoneInfo("Pacific/Auckland")).strftime("%d %b %Y %H:%M %Z"))
     assert_no_problems(nlo)
 
 
