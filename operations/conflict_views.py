@@ -13,6 +13,7 @@ from core.identity.forms import ConfirmForm
 from core.identity.models import Role
 from core.web import current_principal, role_required
 from operations import services
+from operations.conflict_notices import RESOLUTION_LABELS
 from operations.forms import CancelForm, ReopenForm, ResolveForm
 from operations.views import _send_mail_now, _settings, bp
 
@@ -80,7 +81,8 @@ def _conflict_page(cid: int, *, resolve_form: ResolveForm | None = None,
     reopen_form = reopen_form or ReopenForm(formdata=None)
     status = 422 if resolve_form.errors or reopen_form.errors else 200
     return render_template("operations/conflict.html", conflict=view, confirm=ConfirmForm(),
-                           resolve_form=resolve_form, reopen_form=reopen_form), status
+                           resolve_form=resolve_form, reopen_form=reopen_form,
+                           resolution_labels=RESOLUTION_LABELS), status
 
 
 @bp.get("/conflicts/<int:cid>")
