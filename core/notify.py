@@ -47,12 +47,13 @@ class OutboxMail(Base):
 
 
 def notify(session: Session, *, user_id: int | None, email: str | None, subject: str,
-           body: str, link: str | None = None) -> None:
-    """Put a message in the user's inbox and, when an address is known, in the mail outbox."""
+           body: str, link: str | None = None, mail_body: str | None = None) -> None:
+    """Put a message in the user's inbox and, when an address is known, in the mail outbox
+    (`mail_body`, when given, is the e-mail's text: the inbox item links by route)."""
     if user_id is not None:
         session.add(Notification(user_id=user_id, subject=subject[:200], body=body, link=link))
     if email:
-        session.add(OutboxMail(recipient=email, subject=subject[:200], body=body))
+        session.add(OutboxMail(recipient=email, subject=subject[:200], body=mail_body or body))
 
 
 def notify_all(session: Session, messages: list[dict[str, Any]]) -> None:
