@@ -146,7 +146,7 @@ def test_reopening_without_a_note_and_only_a_resolved_conflict(world, conflict):
     assert _post(world, "nlo.tha", f"/conflicts/{cid}/reopen",
                  {"note": "x" * 2001}).status_code == 422
     assert world.conflict("nlo.tha", cid)["status"] == "resolved"
-    response = _post(world, "nlo.tha", f"/conflicts/{cid}/reopen")
+    response = _post(world, "nlo.tha", f"/conflicts/{cid}/reopen")  # {}: no note
     assert response.status_code == 200 and response.get_json()["status"] == "open"
     assert world.notifications("nlo.mys")["notifications"][0]["subject"].startswith(
         f"THA reopened #{cid} · ")
