@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
 
-from sqlalchemy import ForeignKey, Integer, String, Text, delete, func, select
+from sqlalchemy import ForeignKey, Integer, String, Text, delete, func, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from core.db import Base, UTCDateTime, insert_rows, utcnow
@@ -47,21 +47,24 @@ class OutboxMail(Base):
 
 
 def notify(session: Session, *, user_id: int | None, email: str | None, subject: str,
-           body: str, link: str | None = None) -> None:
-    """Put a message in the user's inbox and, when an address is known, in the mail outbox."""
+           body: str, link: str | None = None, mail_body: str | None = None) -> None:
+    """Put a message in the user's inbox and, when an address is known, in the mail outbox
+    (`mail_body`, when given, is the e-mail's text: the inbox item links by route)."""
     if user_id is not None:
         session.add(Notification(user_id=user_id, subject=subject[:200], body=body, link=link))
     if email:
-        session.add(OutboxMail(recipient=email, subject=subject[:200], body=body))
+        session.add(OutboxMail(recipient=email, subject=subject[:200], body=mail_body or body))
 
 
 def notify_all(session: Session, messages: list[dict[str, Any]]) -> None:
-    """`notify` for many messages (each its keyword arguments), in one insert per table."""
+    """`notify` for many messages (each its keyword arguments), in one insert per table; a
+    message's `mail_body`, when given, is the e-mail's text (the inbox keeps `body`)."""
     now = utcnow()
     inbox_rows = [{"user_id": m["user_id"], "subject": m["subject"][:200], "body": m["body"],
                    "link": m.get("link"), "created_at": now}
                   for m in messages if m["user_id"] is not None]
-    mail_rows = [{"recipient": m["email"], "subject": m["subject"][:200], "body": m["body"],
+    mail_rows = [{"recipient": m["email"], "subject": m["subject"][:200],
+                  "body": m.get("mail_body") or m["body"],
                   "created_at": now, "attempts": 0} for m in messages if m["email"]]
     insert_rows(session.connection(), Notification.__table__, inbox_rows)
     insert_rows(session.connection(), OutboxMail.__table__, mail_rows)
@@ -90,6 +93,15 @@ def mark_read(session: Session, *, user_id: int, notification_id: int | None = N
         item.read_at = utcnow()
         changed += 1
     return changed
+
+
+def mark_read_by_link(session: Session, *, user_id: int, link: str) -> int:
+    """Mark the user's unread notifications about `link` (a route) read: opening the thing
+    they are about is reading them. Returns how many changed."""
+    result = session.execute(update(Notification).where(
+        Notification.user_id == user_id, Notification.link == link,
+        Notification.read_at.is_(None)).values(read_at=utcnow()))
+    return result.rowcount or 0
 
 
 # A message that failed this many times is given up: kept in the outbox, never tried again.

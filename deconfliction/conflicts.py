@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from core import audit
 from core.db import utcnow
-from core.errors import Forbidden, InvalidTransition, NotFound
+from core.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from core.identity.models import Role
 from core.identity.services import Principal
 from deconfliction.matcher import (
@@ -25,7 +25,9 @@ from deconfliction.models import (
     ConflictRecord,
     RegisterTarget,
 )
-from deconfliction.register import _CONTACTS, PartyContact, _event, _of
+from deconfliction.register import _CONTACTS, RESOLUTIONS, PartyContact, _event, _of
+
+NOTE_MAX_LENGTH = 2000
 
 
 def party_view(session: Session, record: ConflictRecord, state: str,
@@ -167,15 +169,50 @@ def acknowledge(session: Session, *, actor: Principal, conflict_id: int) -> Conf
     return record
 
 
+def _checked_note(note: str | None, *, required: bool) -> str | None:
+    """The note trimmed; a missing one where it is required, or one too long, is refused."""
+    text = (note or "").strip()
+    if required and not text:
+        raise ValidationFailed({"note": "Write a note: what the two of you agreed."})
+    if len(text) > NOTE_MAX_LENGTH:
+        raise ValidationFailed({"note": f"Write at most {NOTE_MAX_LENGTH} characters."})
+    return text or None
+
+
 def resolve(session: Session, *, actor: Principal, conflict_id: int, resolution: str,
             note: str) -> ConflictRecord:
-    """A party records how the pair will proceed (proceed, joint, delay, cancel)."""
+    """A party records how the pair will proceed (proceed, joint, delay, cancel) and why: the
+    choice is explicit and the note required."""
+    if resolution not in RESOLUTIONS:
+        raise ValidationFailed({"resolution": "Choose how the two operations will proceed."})
+    note = _checked_note(note, required=True) or ""
     record, now = _party_acts(session, actor, conflict_id)
     record.status, record.resolution, record.resolution_note = "resolved", resolution, note
     record.updated_at = now
     _event(session, record, "resolved", actor, note)
     audit.record(session, action="conflict.resolved", actor=actor, object_type="conflict",
                  object_id=record.id, details={"resolution": resolution})
+    return record
+
+
+def reopen(session: Session, *, actor: Principal, conflict_id: int,
+           note: str | None = None) -> ConflictRecord:
+    """Either party reopens a resolved conflict: it is `open` again, its resolution and the
+    other side's acknowledgement forgotten (the escalation clock restarts, as for a conflict
+    that grew); the actor's own side counts as acknowledged, since it acted."""
+    text = _checked_note(note, required=False)
+    record = get_party_conflict(session, actor=actor, conflict_id=conflict_id, for_update=True)
+    if record.status != "resolved":
+        raise InvalidTransition(f"Only a resolved conflict can be reopened; this one is "
+                                f"{record.status}.")
+    now = utcnow()
+    record.status, record.resolution, record.resolution_note = "open", None, None
+    record.acknowledged_a = now if actor.state == record.state_a else None
+    record.acknowledged_b = now if actor.state == record.state_b else None
+    record.updated_at = now
+    _event(session, record, "reopened", actor, text)
+    audit.record(session, action="conflict.reopened", actor=actor, object_type="conflict",
+                 object_id=record.id)
     return record
 
 

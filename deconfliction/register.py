@@ -68,6 +68,9 @@ class CheckOutcome:
     # Whom to call about the operations of `current`, as the check read them, so that the
     # notifications and views that follow need not read them again.
     contacts: dict[int, PartyContact] = field(default_factory=dict)
+    # What happened to each record of `changed`, by record id: "detected", "reopened",
+    # "reasons_changed" or "cleared" (the notices are worded by event).
+    events: dict[int, str] = field(default_factory=dict)
 
 
 def lock_period(session: Session, period_id: int) -> None:

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, make_transient_to_detached
 
 from core import audit
 from core.db import insert_rows, insert_rows_returning_ids, utcnow
+from core.identity.services import Principal
 from deconfliction.conflicts import (  # noqa: F401 - re-exported
     _contacts_of,
     _party_acts,
@@ -34,6 +35,7 @@ from deconfliction.conflicts import (  # noqa: F401 - re-exported
     get_party_conflict,
     history,
     party_view,
+    reopen,
     resolve,
     summary_view,
     view_for,
@@ -139,16 +141,19 @@ def record_and_check(session: Session, *, period_id: int, state: str, footprint:
             record.reasons, record.severity, record.updated_at = rows, reasons.severity, now
             _event(session, record, "reopened" if reopen else "reasons_changed")
             outcome.changed.append(record)
+            outcome.events[record.id] = "reopened" if reopen else "reasons_changed"
         outcome.current.append(record)
     if detected:
         _insert_records(session, detected)
         insert_rows(session.connection(), ConflictEvent.__table__, [
             {"conflict_id": record.id, "action": "detected", "status": record.status, "at": now}
             for record in detected])
+        outcome.events.update({record.id: "detected" for record in detected})
     for other_id, record in existing.items():
         if other_id not in found and record.status != "cleared":
             _clear(session, record, now)
             outcome.changed.append(record)
+            outcome.events[record.id] = "cleared"
     if found:
         outcome.contacts = {op_id: candidate_contacts[op_id] for op_id in found}
         outcome.contacts[footprint.op_id] = PartyContact(
@@ -177,13 +182,16 @@ def _insert_records(session: Session, records: list[ConflictRecord]) -> None:
         session.add(record)
 
 
-def _clear(session: Session, record: ConflictRecord, now: datetime) -> None:
+def _clear(session: Session, record: ConflictRecord, now: datetime,
+           actor: Principal | None = None, note: str | None = None) -> None:
     record.status, record.updated_at = "cleared", now
-    _event(session, record, "cleared")
+    _event(session, record, "cleared", actor, note)
 
 
-def withdraw(session: Session, *, period_id: int, op_id: int) -> CheckOutcome:
-    """An operation left the register (cancelled): its conflicts become cleared."""
+def withdraw(session: Session, *, period_id: int, op_id: int, actor: Principal | None = None,
+             reason: str | None = None) -> CheckOutcome:
+    """An operation left the register (cancelled): its conflicts become cleared, with the
+    canceller's `reason` in their history (a note only the two parties read)."""
     lock_period(session, period_id)
     entry = session.get(RegisterEntry, op_id)
     outcome = CheckOutcome()
@@ -194,8 +202,9 @@ def withdraw(session: Session, *, period_id: int, op_id: int) -> CheckOutcome:
     now = utcnow()
     for record in _existing(session, op_id).values():
         if record.status != "cleared":
-            _clear(session, record, now)
+            _clear(session, record, now, actor, reason)
             outcome.changed.append(record)
+            outcome.events[record.id] = "cleared"
     session.flush()
     return outcome
 

@@ -17,6 +17,7 @@ from deconfliction.services import CheckOutcome
 from operations import services
 from operations.models import Operation
 from operations.schemas import (
+    CancelIn,
     ConflictPath,
     ConflictQuery,
     OperationCreate,
@@ -27,6 +28,7 @@ from operations.schemas import (
     PeriodList,
     PeriodOut,
     PeriodPath,
+    ReopenIn,
     ResolveIn,
     StateList,
     operation_full,
@@ -158,12 +160,13 @@ def update_operation(path: OperationPath, body: OperationPatch) -> tuple[Respons
 
 
 @bp.post("/operations/<int:oid>/cancel", responses={200: None, **ERROR_RESPONSES})
-def cancel_operation(path: OperationPath) -> tuple[Response, int]:
-    """Cancel an operation of the caller's state; its conflicts become cleared."""
+def cancel_operation(path: OperationPath, body: CancelIn) -> tuple[Response, int]:
+    """Cancel an operation of the caller's state for a reason (required); its conflicts become
+    cleared and the other party of each is told the reason."""
     actor = current_api_principal()
     with transaction() as session:
         operation = services.cancel_operation(session, actor=actor, op_id=path.oid,
-                                              base_url=_base_url())
+                                              reason=body.reason, base_url=_base_url())
         payload = _owner_view(session, operation)
     _after_commit_mail()
     return json_response(payload)
@@ -207,5 +210,16 @@ def resolve_conflict(path: ConflictPath, body: ResolveIn) -> tuple[Response, int
         payload = services.resolve_conflict(session, actor=actor, conflict_id=path.cid,
                                             resolution=body.resolution, note=body.note,
                                             base_url=_base_url())
+    _after_commit_mail()
+    return json_response(payload)
+
+
+@bp.post("/conflicts/<int:cid>/reopen", responses={200: None, **ERROR_RESPONSES})
+def reopen_conflict(path: ConflictPath, body: ReopenIn) -> tuple[Response, int]:
+    """Either party reopens a resolved conflict (note optional); the other party is told."""
+    actor = current_api_principal()
+    with transaction() as session:
+        payload = services.reopen_conflict(session, actor=actor, conflict_id=path.cid,
+                                           note=body.note, base_url=_base_url())
     _after_commit_mail()
     return json_response(payload)

@@ -10,12 +10,13 @@ from wtforms import (
     Form,
     FormField,
     HiddenField,
+    RadioField,
     SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 
 class PeriodCreateForm(FlaskForm):
@@ -138,7 +139,32 @@ class OperationForm(FlaskForm):
 
 
 class ResolveForm(FlaskForm):
-    """How the parties will proceed."""
+    """How the parties will proceed: nothing is chosen for the officer, and a note is needed."""
 
-    resolution = SelectField("Resolution", choices=RESOLUTION_CHOICES)
-    note = TextAreaField("Note", validators=[Optional(), Length(max=2000)])
+    resolution = RadioField(
+        "How will the two operations proceed?", choices=RESOLUTION_CHOICES, default=None,
+        validators=[InputRequired(message="Choose how the two operations will proceed.")])
+    note = TextAreaField(
+        "Note: what you agreed",
+        validators=[DataRequired(message="Write a note: what the two of you agreed."),
+                    Length(max=2000, message="Write at most 2000 characters.")],
+        description="Told to the other party.")
+
+
+class ReopenForm(FlaskForm):
+    """Reopening a resolved conflict: an optional note for the other party."""
+
+    note = TextAreaField("Why reopen it? (optional)",
+                         validators=[Optional(), Length(max=2000,
+                                                        message="Write at most 2000 characters.")],
+                         description="Told to the other party.")
+
+
+class CancelForm(FlaskForm):
+    """Cancelling an operation: the reason is required and told to the other parties."""
+
+    reason = TextAreaField(
+        "Why is the operation cancelled?",
+        validators=[DataRequired(message="Say why the operation is cancelled."),
+                    Length(max=2000, message="Write at most 2000 characters.")],
+        description="Told to the other party of each of its conflicts.")

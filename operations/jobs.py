@@ -110,19 +110,20 @@ def escalate(session: Session, slot: Slot, context: RunContext) -> str:
     link = f"/conflicts/{record.id}"
     acknowledged = ", ".join(item.acknowledged_by) or "neither party"
     for user in chairs:
+        body = (f"Conflict #{record.id} in {period.name} needs the co-chairs' attention: "
+                f"{why}.\n\n"
+                f"  States: {record.state_a} and {record.state_b}\n"
+                f"  Severity: {record.severity}\n"
+                f"  Open for: {_age(context.now - item.opened_at)} "
+                f"(since {_when(item.opened_at, user)})\n"
+                f"  Acknowledged by: {acknowledged}; awaiting: "
+                f"{', '.join(item.awaiting)}\n")
+        # The in-app item links by route; only the e-mail carries the address.
         notify.notify(
             session, user_id=user.id, email=user.email,
             subject=(f"Escalation: conflict #{record.id} ({record.severity}) between "
                      f"{record.state_a} and {record.state_b} is not acknowledged"),
-            body=(f"Conflict #{record.id} in {period.name} needs the co-chairs' attention: "
-                  f"{why}.\n\n"
-                  f"  States: {record.state_a} and {record.state_b}\n"
-                  f"  Severity: {record.severity}\n"
-                  f"  Open for: {_age(context.now - item.opened_at)} "
-                  f"(since {_when(item.opened_at, user)})\n"
-                  f"  Acknowledged by: {acknowledged}; awaiting: "
-                  f"{', '.join(item.awaiting)}\n\n"
-                  f"Details: {absolute_link(context, link)}\n"),
+            body=body, mail_body=body + f"\nDetails: {absolute_link(context, link)}\n",
             link=link)
     return f"escalated conflict #{record.id} ({item.rule}) to {len(chairs)} co-chair(s)"
 

@@ -227,7 +227,20 @@ class ConflictQuery(BaseModel):
 
 
 class ResolveIn(RequestModel):
-    """How the parties will proceed."""
+    """How the parties will proceed: an explicit choice and a note (both required)."""
 
     resolution: Literal["proceed", "joint", "delay", "cancel"]
-    note: str = Field(default="", max_length=2000)
+    note: str = Field(min_length=1, max_length=2000,
+                      description="what the two parties agreed; told to the other party")
+
+
+class ReopenIn(RequestModel):
+    """Reopening a resolved conflict, with an optional note told to the other party."""
+
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class CancelIn(RequestModel):
+    """Why an operation is cancelled: told to the other party of each of its conflicts."""
+
+    reason: str = Field(min_length=1, max_length=2000)

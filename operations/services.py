@@ -23,6 +23,7 @@ from core.states import get_state
 from deconfliction import identifiers, matcher
 from deconfliction import services as deconfliction
 from deconfliction.models import ConflictRecord
+from operations.conflict_notices import tell_other_party
 from operations.models import Operation, OperationSite, OperationTarget, Period, PeriodState
 
 SEES_EVERY_PERIOD = (Role.ADMIN, Role.ANALYST)
@@ -448,7 +449,8 @@ def record_registration(session: Session, *, actor: Principal, prepared: Prepare
         event=lambda checked: {"action": "operation.created", "actor": actor,
                                "object_type": "operation", "object_id": operation.id,
                                "details": {"conflicts": len(checked.current)}})
-    notify_changes(session, outcome.changed, base_url=base_url, contacts=outcome.contacts)
+    tell_other_party(session, outcome.changed, actor=actor, events=outcome.events,
+                     base_url=base_url, contacts=outcome.contacts)
     return operation, outcome
 
 
@@ -519,22 +521,39 @@ def update_operation(session: Session, *, actor: Principal, op_id: int,
         footprint=_footprint(operation, targets), contact=_contact_of(operation, registrant),
         event=lambda _: {"action": "operation.updated", "actor": actor,
                          "object_type": "operation", "object_id": operation.id})
-    notify_changes(session, outcome.changed, base_url=base_url, contacts=outcome.contacts)
+    # A conflict an edit creates is worded as the edit's, not as a registration's.
+    events = {rid: "detected_by_edit" if event == "detected" else event
+              for rid, event in outcome.events.items()}
+    tell_other_party(session, outcome.changed, actor=actor, events=events, base_url=base_url,
+                     contacts=outcome.contacts)
     return operation, outcome
 
 
-def cancel_operation(session: Session, *, actor: Principal, op_id: int,
+CANCEL_REASON_MAX_LENGTH = 2000
+
+
+def cancel_operation(session: Session, *, actor: Principal, op_id: int, reason: str,
                      base_url: str = "") -> Operation:
-    """Cancel an operation of the actor's state; its conflicts become cleared."""
+    """Cancel an operation of the actor's state for a stated reason; its conflicts become
+    cleared and the other party of each live one is told the reason."""
+    text = (reason or "").strip()
+    if not text:
+        raise ValidationFailed({"reason": "Say why the operation is cancelled: the other "
+                                          "party of each conflict is told."})
+    if len(text) > CANCEL_REASON_MAX_LENGTH:
+        raise ValidationFailed({"reason": f"Write at most {CANCEL_REASON_MAX_LENGTH} "
+                                          "characters."})
     operation = _owned(session, actor, op_id)
     if operation.cancelled:
         return operation
     operation.cancelled = True
     operation.updated_at = utcnow()
-    outcome = deconfliction.withdraw(session, period_id=operation.period_id, op_id=operation.id)
+    outcome = deconfliction.withdraw(session, period_id=operation.period_id, op_id=operation.id,
+                                     actor=actor, reason=text)
     audit.record(session, action="operation.cancelled", actor=actor, object_type="operation",
                  object_id=operation.id)
-    notify_changes(session, outcome.changed, base_url=base_url)
+    tell_other_party(session, outcome.changed, actor=actor, events="cancelled",
+                     base_url=base_url, note=text, note_label="Reason given")
     return operation
 
 
@@ -607,67 +626,6 @@ def operation_conflicts(session: Session, *, actor: Principal, operation: Operat
     return views
 
 
-def notify_changes(session: Session, records: list[ConflictRecord], *, base_url: str,
-                   contacts: Mapping[int, deconfliction.PartyContact] | None = None) -> None:
-    """Tell both parties' contact officers at once, pointer-level only (`contacts`: those the
-    caller holds already)."""
-    if not records:
-        return
-    contacts = deconfliction.contacts_for(session, records, contacts)
-    # Contacts without an address of their own are mailed at their account's address.
-    user_ids = {c.user_id for c in contacts.values() if c.email is None and c.user_id is not None}
-    emails = {user_id: email for user_id, email in session.execute(
-        select(User.id, User.email).where(User.id.in_(sorted(user_ids))))} if user_ids else {}
-    messages: list[dict[str, Any]] = []
-    for record in records:
-        for op_id in (record.op_a, record.op_b):
-            contact = contacts.get(op_id)
-            if contact is None:
-                continue
-            # Seen from the operation this contact answers for: in a pair of one state's
-            # operations, each contact is told of the other.
-            view = deconfliction.party_view(session, record, contact.state, contacts,
-                                            perspective=op_id)
-            subject, body = render_conflict_message(view)
-            link = f"{base_url.rstrip('/')}/conflicts/{record.id}"
-            email = contact.email
-            if email is None and contact.user_id is not None:
-                email = emails.get(contact.user_id)
-            messages.append({"user_id": contact.user_id, "email": email,
-                             "subject": subject, "body": body + f"\n\nDetails: {link}\n",
-                             "link": f"/conflicts/{record.id}"})
-    notify.notify_all(session, messages)
-
-
-def render_conflict_message(view: dict[str, object]) -> tuple[str, str]:
-    """Subject and plain-text body of a conflict notification (the party's view only)."""
-    counterpart = view["counterpart"]
-    assert isinstance(counterpart, dict)
-    status = view["status"]
-    subject = (f"Deconfliction: conflict #{view['id']} ({view['severity']}) with "
-               f"{counterpart['state']} is {status}")
-    lines = [
-        f"Conflict #{view['id']} — severity {view['severity']}, status {status}.",
-        f"Your operation(s): {', '.join(f'#{i}' for i in view['operation_ids'])}",  # type: ignore[attr-defined]
-        "Reasons:",
-    ]
-    for reason in view["reasons"]:  # type: ignore[attr-defined]
-        if reason["kind"] == "target":
-            lines.append(f"  - shared {reason['target_kind']} target: your “{reason['label']}”")
-        else:
-            lines.append(f"  - same place and time: your site “{reason['label']}”")
-    lines += [
-        "",
-        f"Call the counterpart in {counterpart['state']}:",
-        f"  {counterpart['name'] or '(no name given)'}",
-        f"  e-mail: {counterpart['email'] or '—'}",
-        f"  phone: {counterpart['phone'] or '—'}",
-        "",
-        "This is a notification, not a decision: nothing has been blocked.",
-    ]
-    return subject, "\n".join(lines)
-
-
 # ---------------------------------------------------------------- conflicts
 
 
@@ -718,6 +676,8 @@ def conflict_detail(session: Session, *, actor: Principal, conflict_id: int) -> 
         for event in deconfliction.history(session, record)]
     audit.record(session, action="conflict.seen", actor=actor, object_type="conflict",
                  object_id=record.id)
+    # Opening a conflict is reading what was said about it.
+    notify.mark_read_by_link(session, user_id=actor.id, link=f"/conflicts/{record.id}")
     return view
 
 
@@ -725,22 +685,33 @@ def acknowledge_conflict(session: Session, *, actor: Principal, conflict_id: int
                          base_url: str = "") -> dict[str, object]:
     """A party acknowledges; both parties are told of the change."""
     record = deconfliction.acknowledge(session, actor=actor, conflict_id=conflict_id)
-    return _tell_both_and_view(session, record, actor, base_url)
+    return _tell_other_and_view(session, record, actor, base_url, "acknowledged")
 
 
 def resolve_conflict(session: Session, *, actor: Principal, conflict_id: int,
                      resolution: str, note: str, base_url: str = "") -> dict[str, object]:
-    """A party resolves; both parties are told of the change."""
+    """A party resolves with an explicit choice and a note; the other party is told."""
     record = deconfliction.resolve(session, actor=actor, conflict_id=conflict_id,
                                    resolution=resolution, note=note)
-    return _tell_both_and_view(session, record, actor, base_url)
+    return _tell_other_and_view(session, record, actor, base_url, "resolved",
+                                note=record.resolution_note)
 
 
-def _tell_both_and_view(session: Session, record: ConflictRecord, actor: Principal,
-                        base_url: str) -> dict[str, object]:
-    """Notify both parties of a party's act and answer with the actor's view: the contacts of
-    the pair are read once for both."""
+def reopen_conflict(session: Session, *, actor: Principal, conflict_id: int,
+                    note: str | None = None, base_url: str = "") -> dict[str, object]:
+    """A party reopens a resolved conflict (with an optional note); the other party is told."""
+    record = deconfliction.reopen(session, actor=actor, conflict_id=conflict_id, note=note)
+    return _tell_other_and_view(session, record, actor, base_url, "reopened_by_party",
+                                note=(note or "").strip() or None)
+
+
+def _tell_other_and_view(session: Session, record: ConflictRecord, actor: Principal,
+                         base_url: str, event: str, *,
+                         note: str | None = None) -> dict[str, object]:
+    """Tell the other party of a party's act and answer with the actor's view: the contacts
+    of the pair are read once for both."""
     contacts = deconfliction.contacts_for(session, [record])
-    notify_changes(session, [record], base_url=base_url, contacts=contacts)
+    tell_other_party(session, [record], actor=actor, events=event, base_url=base_url,
+                     contacts=contacts, note=note)
     return deconfliction.party_view(session, record, actor.state or "", contacts,
                                     viewer_id=actor.id)

@@ -5,7 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from types import SimpleNamespace
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
@@ -18,14 +27,22 @@ from core.identity.models import Role
 from core.settings import Settings
 from core.states import all_states, check_time_zone, known_time_zones
 from core.web import current_principal, role_required
-from operations import form_rows, home_view, list_pages, operation_form, period_page, services
+from deconfliction.models import ConflictRecord
+from operations import (
+    form_rows,
+    home_view,
+    list_pages,
+    operation_form,
+    period_page,
+    services,
+)
+from operations.conflict_banners import LIVE, conflict_banners
 from operations.forms import (
     MAX_SITES,
     MAX_TARGETS,
     TARGET_KIND_CHOICES,
     OperationForm,
     PeriodCreateForm,
-    ResolveForm,
     split_codes,
 )
 from operations.services import Registration
@@ -133,6 +150,25 @@ def _save_from_form(form: OperationForm,
     return result
 
 
+# The session key that marks the operation a registration or edit just checked.
+_JUST_CHECKED = "jpa.just_checked"
+
+
+def _live(records: list[ConflictRecord]) -> int:
+    """How many of a check's conflicts still need the officer (open or acknowledged)."""
+    return sum(1 for record in records if record.status in LIVE)
+
+
+def _after_check(oid: int, live: int, calm: str) -> Response:
+    """After a registration or edit: with live conflicts the operation's page opens on their
+    banners (announced once), never on a green "saved"; without, a plain confirmation."""
+    if live:
+        session[_JUST_CHECKED] = oid
+    else:
+        flash(calm, "success")
+    return redirect(url_for("operations.operation", oid=oid))
+
+
 def _operation_page(form: OperationForm, context: operation_form.FormContext,
                     **page: object) -> tuple[str, int]:
     summary = form_rows.error_summary(form)
@@ -181,19 +217,14 @@ def register_operation(pid: int) -> str | Response | tuple[str, int]:
             def write(db: Session) -> tuple[int, int]:
                 operation, outcome = services.record_registration(
                     db, actor=principal, prepared=prepared, base_url=_settings().base_url)
-                return operation.id, len(outcome.current)
+                return operation.id, _live(outcome.current)
 
             return write
 
         saved = _save_from_form(form, register, editing=False, context=context)
         if saved is not None:
-            oid, new_conflicts = saved
-            message = f"Operation #{oid} registered."
-            if new_conflicts:
-                message += (f" {new_conflicts} conflict{'s' if new_conflicts != 1 else ''}"
-                            " found: both sides have been told whom to call.")
-            flash(message, "success")
-            return redirect(url_for("operations.operation", oid=oid))
+            oid, live = saved
+            return _after_check(oid, live, f"Operation #{oid} registered: no conflict found.")
     # Plain values: a failed save rolls back the session, which expires loaded objects.
     return _operation_page(form, context, period=SimpleNamespace(id=pid, name=period_name),
                            operation=None)
@@ -209,8 +240,12 @@ def operation(oid: int) -> str:
         found, full = services.get_operation(db, actor=principal, op_id=oid)
         conflicts = services.operation_conflicts(db, actor=principal, operation=found) \
             if full else []
+        banners = conflict_banners(db, operation_id=oid, views=conflicts) if full else []
+    # Announced (role="alert") only on the page the registration or edit led to.
+    just_checked = session.pop(_JUST_CHECKED, None) == oid
     return render_template("operations/operation.html", operation=found, full=full,
-                           conflicts=conflicts, confirm=ConfirmForm())
+                           conflicts=conflicts, banners=banners, just_checked=just_checked,
+                           confirm=ConfirmForm())
 
 
 @bp.route("/operations/<int:oid>/edit", methods=["GET", "POST"])
@@ -256,88 +291,20 @@ def edit_operation(oid: int) -> str | Response | tuple[str, int]:
                     db, actor=principal, op_id=oid, registration=registration,
                     blinding_key=_settings().blinding_key.encode(),
                     base_url=_settings().base_url)
-                return operation.id, len(outcome.current)
+                return operation.id, _live(outcome.current)
 
             return write
 
-        if _save_from_form(form, update, editing=True, context=context) is not None:
-            flash("Operation saved and re-checked.", "success")
-            return redirect(url_for("operations.operation", oid=oid))
+        saved = _save_from_form(form, update, editing=True, context=context)
+        if saved is not None:
+            return _after_check(oid, saved[1], "Operation saved and re-checked: no conflict.")
     return _operation_page(form, context, period=None, operation=snapshot)
-
-
-@bp.post("/operations/<int:oid>/cancel")
-@role_required(Role.LIAISON_OFFICER)
-def cancel_operation(oid: int) -> Response:
-    """Cancel an operation; its conflicts are cleared and both sides told."""
-    principal = current_principal()
-    assert principal is not None
-    if ConfirmForm().validate_on_submit():
-        with transaction() as db:
-            services.cancel_operation(db, actor=principal, op_id=oid,
-                                      base_url=_settings().base_url)
-        _send_mail_now()
-        flash(f"Operation #{oid} cancelled.", "success")
-    return redirect(url_for("operations.operation", oid=oid))
-
-
-@bp.get("/periods/<int:pid>/conflicts")
-@role_required(Role.LIAISON_OFFICER, Role.CO_CHAIR, Role.ANALYST)
-def conflicts(pid: int) -> str:
-    """The conflicts inbox (NLO), the overview (co-chair) or the counts (analyst): sortable,
-    filterable, paginated (operations.list_pages)."""
-    principal = current_principal()
-    assert principal is not None
-    return list_pages.conflicts_list_page(pid, principal)
-
-
-@bp.get("/conflicts/<int:cid>")
-@role_required(Role.LIAISON_OFFICER, Role.CO_CHAIR)
-def conflict(cid: int) -> str:
-    """One conflict with its history, and the party's actions."""
-    principal = current_principal()
-    assert principal is not None
-    with transaction() as db:
-        view = services.conflict_detail(db, actor=principal, conflict_id=cid)
-    return render_template("operations/conflict.html", conflict=view, confirm=ConfirmForm(),
-                           resolve_form=ResolveForm())
-
-
-@bp.post("/conflicts/<int:cid>/acknowledge")
-@role_required(Role.LIAISON_OFFICER)
-def acknowledge(cid: int) -> Response:
-    """Acknowledge a conflict."""
-    principal = current_principal()
-    assert principal is not None
-    if ConfirmForm().validate_on_submit():
-        with transaction() as db:
-            services.acknowledge_conflict(db, actor=principal, conflict_id=cid,
-                                          base_url=_settings().base_url)
-        _send_mail_now()
-        flash(f"Conflict #{cid} acknowledged.", "success")
-    return redirect(request.form.get("next") if request.form.get("next", "").startswith("/")
-                    and not request.form.get("next", "").startswith("//")
-                    else url_for("operations.conflict", cid=cid))
-
-
-@bp.post("/conflicts/<int:cid>/resolve")
-@role_required(Role.LIAISON_OFFICER)
-def resolve(cid: int) -> Response:
-    """Resolve a conflict with a resolution and a note."""
-    principal = current_principal()
-    assert principal is not None
-    form = ResolveForm()
-    if form.validate_on_submit():
-        with transaction() as db:
-            services.resolve_conflict(db, actor=principal, conflict_id=cid,
-                                      resolution=form.resolution.data,
-                                      note=form.note.data or "",
-                                      base_url=_settings().base_url)
-        _send_mail_now()
-        flash(f"Conflict #{cid} resolved.", "success")
-    return redirect(url_for("operations.conflict", cid=cid))
 
 
 def _send_mail_now() -> None:
     """Try to send queued e-mail after the commit; failures stay queued."""
     notify.send_queued_now(current_app.extensions["jpa.db"], _settings())
+
+
+# The conflict pages and the cancel form register on this blueprint (kept apart by concern).
+from operations import conflict_views  # noqa: E402,F401

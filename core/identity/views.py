@@ -266,13 +266,21 @@ def activate(token: str) -> tuple[str, int] | Response:
                            invalid=None), status
 
 
-@bp.post("/admin/users/<int:uid>/disable")
+@bp.route("/admin/users/<int:uid>/disable", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
-def disable(uid: int) -> Response:
-    """Disable an account."""
+def disable(uid: int) -> str | Response:
+    """Disable an account, after a confirmation page that says what it does."""
     principal = current_principal()
     assert principal is not None
     form = ConfirmForm()
+    if request.method == "GET":
+        with transaction(write=False) as db:
+            user = services.get_user(db, actor=principal, user_id=uid)
+            shown = {"id": user.id, "username": user.username, "full_name": user.full_name,
+                     "state": user.state, "disabled": user.disabled}
+        if shown["disabled"] or shown["id"] == principal.id:
+            return redirect(url_for("identity.users"))
+        return render_template("core/user_disable.html", user=shown, confirm=form)
     if form.validate_on_submit():
         with transaction() as db:
             user = services.disable_user(db, actor=principal, user_id=uid)

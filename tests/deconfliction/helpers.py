@@ -127,9 +127,10 @@ class World:
         assert response.status_code == 200, response.get_data(as_text=True)
         return response.get_json()
 
-    def cancel(self, username: str, oid: int) -> dict[str, Any]:
-        """Cancel an operation; asserts 200 and returns the body."""
-        response = self.api(username).post(f"{API}/operations/{oid}/cancel")
+    def cancel(self, username: str, oid: int, reason: str = "plans changed") -> dict[str, Any]:
+        """Cancel an operation (with a reason); asserts 200 and returns the body."""
+        response = self.api(username).post(f"{API}/operations/{oid}/cancel",
+                                           json={"reason": reason})
         assert response.status_code == 200, response.get_data(as_text=True)
         return response.get_json()
 

@@ -322,7 +322,8 @@ def test_a_bad_edit_is_422_and_changes_nothing(world, fields, field):
 def test_only_the_owner_state_edits_or_cancels(world, username):
     created = world.register("nlo.tha", title="Mine")
     patch = world.api(username).patch(f"{API}/operations/{created['id']}", json={"title": "X"})
-    cancel = world.api(username).post(f"{API}/operations/{created['id']}/cancel")
+    cancel = world.api(username).post(f"{API}/operations/{created['id']}/cancel",
+                                      json={"reason": "not mine to cancel"})
     assert patch.status_code in (403, 404) and cancel.status_code in (403, 404)
     if username.startswith("nlo."):  # another state's officer may not even learn it exists
         assert patch.status_code == cancel.status_code == 404

@@ -149,7 +149,8 @@ def _apply(world, spec: Spec, edit: tuple) -> Spec:
     if spec.cancelled:
         return spec
     if kind == "cancel":
-        response = client.post(f"{API}/operations/{spec.op_id}/cancel")
+        response = client.post(f"{API}/operations/{spec.op_id}/cancel",
+                               json={"reason": "called off"})
         assert response.status_code == 200, response.get_data(as_text=True)
         return replace(spec, cancelled=True)
     if kind == "move":

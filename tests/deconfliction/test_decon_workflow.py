@@ -167,7 +167,10 @@ def test_a_conflict_that_grows_after_it_was_settled_is_open_again(world, conflic
     assert grown["severity"] == "high"
     assert (grown["history"][-1]["action"], grown["history"][-1]["status"]) == ("reopened",
                                                                                 "open")
-    assert any("high" in n["subject"] for n in world.notifications("nlo.mys")["notifications"])
+    # Told to the other party (MYS edited), worded by the event.
+    assert any(n["subject"].startswith(f"MYS changed an operation: conflict #{cid} is open again "
+                                       "(High)")
+               for n in world.notifications("nlo.tha")["notifications"])
     _resolve(world, "nlo.mys", cid, resolution="joint", note="one team")
     # Renaming a label, or losing a reason, adds nothing to what was settled.
     world.patch("nlo.tha", tha["id"], targets=_phone("THA burner"))

@@ -80,7 +80,8 @@ def test_both_states_see_the_conflict_and_whom_to_call(open_tab, period):
 
     # Thailand's NLO sees it too: in the inbox badge and on the conflicts page.
     page_tha.goto(thai.url("/notifications"))
-    expect(page_tha.get_by_text("with MYS").first).to_be_visible()
+    expect(page_tha.get_by_text("MYS registered an operation that conflicts with yours")
+           .first).to_be_visible()
     page_tha.goto(thai.url(f"/periods/{period}/conflicts"))
     row = page_tha.get_by_role("row").filter(has_text="Facilitator K")
     expect(row).to_contain_text("MYS: Aisyah Rahman")

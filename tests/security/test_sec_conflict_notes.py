@@ -58,7 +58,7 @@ def test_the_conflict_page_shows_a_co_chair_the_kind_and_not_the_note(app, world
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert NOTE not in page and "pier 4" not in page
-    assert "Joint" in page
+    assert "Work jointly" in page
     # The party's page keeps it.
     web.logout()
     assert web.login("nlo.tha").status_code == 302

@@ -95,6 +95,13 @@ def test_admin_disables_a_user_with_the_button(logged_in, accounts, client, web,
     logged_in("admin", "admin")
     target = accounts.create("analyst", "analyst")
     page = client.get("/admin/users").get_data(as_text=True)
+    # The button asks first: a confirmation page saying what disabling does.
+    link = re.search(r'<a href="(/admin/users/\d+/disable)" aria-label="Disable analyst">', page)
+    assert link is not None, page
+    assert client.get("/admin/users").status_code == 200 and not store.user("analyst").disabled
+    page = client.get(link.group(1)).get_data(as_text=True)
+    assert "Disable analyst?" in page and "signed out at once" in page
+    assert not store.user("analyst").disabled
     form = re.search(r'<form method="post" action="(/admin/users/(\d+)/disable)"[^>]*>\s*'
                      r'<input id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)">',
                      page)
