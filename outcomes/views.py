@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from core.csvsafe import csv_document
-from core.db import transaction
+from core.db import transaction, utcnow
 from core.errors import AlreadyExists, ValidationFailed
 from core.identity.forms import ConfirmForm
 from core.identity.models import Role
@@ -21,7 +21,7 @@ from core.web import current_principal, role_required
 from operations import services as operation_services
 from operations.models import Period
 from operations.period_page import PageLink, PeriodPagePart
-from outcomes import dashboard_parts, figures, report_forms, report_pages
+from outcomes import dashboard_data, dashboard_parts, figures, report_forms, report_pages
 from outcomes import services as outcome_services
 from outcomes.charts import bar_chart
 
@@ -72,10 +72,18 @@ def dashboard(pid: int) -> str:
     charts = {i.key: bar_chart(days, series.get(i.key, {}))
               for i in data["indicators"] if totals["totals"].get(i.key)}  # type: ignore[attr-defined,union-attr]
     template = "outcomes/_dashboard_body.html" if fragment else "outcomes/dashboard.html"
+    period = data["period"]
+    assert isinstance(period, Period)
+    generated_at = data["generated_at"]
+    assert isinstance(generated_at, datetime)
     # Rendered after the read transaction, as the period page's sections are.
-    sections = [Markup(render_template(part.template, period=data["period"],  # noqa: S704
+    sections = [Markup(render_template(part.template, period=period,  # noqa: S704
                                        **part.context)) for part in parts]
-    return render_template(template, charts=charts, sections=sections, **data)
+    return render_template(template, charts=charts, sections=sections, series=series,
+                           headers=[dashboard_data.day_header(d) for d in days],
+                           grid_rows=dashboard_data.completeness_rows(
+                               period, completeness, generated_at),
+                           states=sorted(period.states), **data)
 
 
 @bp.route("/periods/<int:pid>/report", methods=["GET", "POST"])
@@ -156,6 +164,26 @@ def export_csv(pid: int) -> Response:
     assert principal is not None
     with transaction() as db:
         rows = figures.export_rows(db, actor=principal, period_id=pid)
-    response = Response(csv_document(rows), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="period-{pid}-totals.csv"'
+        period = operation_services.get_period(db, actor=principal, period_id=pid)
+        name = dashboard_data.export_filename(period, "totals", utcnow())
+    return _csv_response(rows, name)
+
+
+@bp.get("/periods/<int:pid>/daily.csv")
+@role_required()
+def export_daily_csv(pid: int) -> Response:
+    """The daily series the viewer may see, by date, state, indicator and category, as CSV."""
+    principal = current_principal()
+    assert principal is not None
+    with transaction() as db:
+        rows = dashboard_data.daily_rows(db, actor=principal, period_id=pid)
+        period = operation_services.get_period(db, actor=principal, period_id=pid)
+        name = dashboard_data.export_filename(period, "daily", utcnow())
+    return _csv_response(rows, name)
+
+
+def _csv_response(rows: list[list[str | int]], filename: str) -> Response:
+    """A CSV download with a byte order mark (so spreadsheets read it as UTF-8)."""
+    response = Response("\ufeff" + csv_document(rows), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
