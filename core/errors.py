@@ -9,10 +9,13 @@ class DomainError(Exception):
     status = 400
     code = "bad_request"
 
-    def __init__(self, message: str, *, fields: dict[str, str] | None = None) -> None:
+    def __init__(self, message: str, *, fields: dict[str, str] | None = None,
+                 extra: dict[str, object] | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.fields = fields or {}
+        # Further members of the error envelope, e.g. the id of the object a 409 points to.
+        self.extra = extra or {}
 
 
 class Unauthenticated(DomainError):

@@ -15,6 +15,7 @@ FIELD_WORDS: dict[str, str] = {
     "value": "value", "label": "label", "dob": "date of birth", "contact": "Contact officer",
     "email": "e-mail", "phone": "phone", "date": "Date", "operation_id": "Operation",
     "values": "Figures", "states": "Participating states", "co_chairs": "Co-chairs",
+    "note": "Why it changes", "reason": "Reason",
 }
 # Rows of a list are counted from one, as people count them.
 ROW_WORDS: dict[str, str] = {"locations": "Site", "targets": "Target"}

@@ -33,6 +33,9 @@ class ErrorDetail(BaseModel):
     message: str
     fields: dict[str, str] = {}
     request_id: str | None = None
+    # A 409 for a second report of one state, date and operation points to the first.
+    existing_report_id: int | None = None
+    existing_report_url: str | None = None
 
 
 class ErrorEnvelope(BaseModel):

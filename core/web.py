@@ -172,18 +172,21 @@ def _unauthorized() -> Response:
 
 
 def _error_payload(status: int, code: str, message: str,
-                   fields: dict[str, str] | None = None) -> dict[str, Any]:
-    body: dict[str, Any] = {"code": code, "message": message, "fields": fields or {}}
+                   fields: dict[str, str] | None = None,
+                   extra: dict[str, object] | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {**(extra or {}), "code": code, "message": message,
+                            "fields": fields or {}}
     if status >= 500:
         body["request_id"] = g.get("request_id")
     return {"error": body}
 
 
 def error_response(status: int, code: str, message: str,
-                   fields: dict[str, str] | None = None) -> Response:
+                   fields: dict[str, str] | None = None,
+                   extra: dict[str, object] | None = None) -> Response:
     """The one error envelope: JSON under /api/, an HTML page elsewhere."""
     if is_api_request() or request.accept_mimetypes.best == "application/json":
-        response = jsonify(_error_payload(status, code, message, fields))
+        response = jsonify(_error_payload(status, code, message, fields, extra))
     else:
         response = Response(
             render_template("core/error.html", status=status, code=code, message=message,
@@ -226,7 +229,8 @@ def _handle_domain_error(error: DomainError) -> Response:
         _audit_refusal(error)
     elif isinstance(error, NotFound):
         _audit_read_refusal(error)
-    response = error_response(error.status, error.code, error.message, error.fields)
+    response = error_response(error.status, error.code, error.message, error.fields,
+                              error.extra)
     if error.status == 401 and is_api_request():
         response.headers["WWW-Authenticate"] = 'Bearer realm="jpa"'
     return response

@@ -67,7 +67,7 @@ DEMO_MISSING_DAYS: dict[str, tuple[str, ...]] = {
 }
 # The n-th day with figures on which a state first sent a wrong figure and then amended it.
 DEMO_AMENDED: dict[str, int] = {"AUS": 2, "IDN": 5, "MYS": 9, "PHL": 12, "THA": 4}
-# The n-th day with figures on which a state sent its report twice and retracted the copy.
+# The n-th day with figures on which a state retracted its report and sent it again.
 DEMO_DUPLICATED: dict[str, int] = {"LKA": 6, "MYS": 3}
 # When the demo's reports are stamped: after the window, so that every date of it is past.
 DEMO_REPORTED_AT = datetime(2015, 10, 29, 12, tzinfo=UTC)
@@ -193,10 +193,12 @@ def seed_demo_reports(session: Session, period: Period) -> int:
                                       values=day.values,
                                       note="corrected: figure confirmed by the case officer")
             if day.duplicate:
-                copy, _ = services.submit_report(
+                # One report per state, date and operation: retracting it frees the day for
+                # a new report.
+                services.retract_report(session, actor=actor, report_id=report.id,
+                                        reason="sent before the figures were confirmed")
+                services.submit_report(
                     session, actor=actor, period_id=period.id, on=day.on, values=day.values,
                     now=DEMO_REPORTED_AT)
-                services.retract_report(session, actor=actor, report_id=copy.id,
-                                        reason="sent twice by mistake")
                 count += 1
     return count

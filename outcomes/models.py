@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -41,7 +42,15 @@ class Report(Base):
     """A state's outcome report for one local date; amendments add versions, never overwrite."""
 
     __tablename__ = "reports"
-    __table_args__ = (Index("ix_reports_period_state_date", "period_id", "state", "date"),)
+    __table_args__ = (
+        Index("ix_reports_period_state_date", "period_id", "state", "date"),
+        # One live report per state, local date and operation (operation_key 0: none). A
+        # retracted report steps aside, so the day can be reported again.
+        Index("uq_reports_live_state_date_operation", "period_id", "state", "date",
+              "operation_key", unique=True,
+              sqlite_where=text("retracted_at IS NULL"),
+              postgresql_where=text("retracted_at IS NULL")),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     period_id: Mapped[int] = mapped_column(ForeignKey("periods.id", ondelete="CASCADE"))
@@ -49,6 +58,8 @@ class Report(Base):
     date: Mapped[date] = mapped_column(Date)
     operation_id: Mapped[int | None] = mapped_column(
         ForeignKey("operations.id", ondelete="SET NULL"))
+    # operation_id or 0: a non-null copy for the unique index (NULLs are all distinct there).
+    operation_key: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

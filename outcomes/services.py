@@ -187,16 +187,53 @@ def submit_report(session: Session, *, actor: Principal, period_id: int, on: dat
         clean = {}
     if problems:
         raise ValidationFailed(problems)
+    existing = live_report_for(session, period_id=period.id, state=state, on=on,
+                               operation_id=operation_id)
+    if existing is not None:
+        raise _second_report(existing)
     report = Report(period_id=period.id, state=state, date=on, operation_id=operation_id,
-                    created_by=actor.id, created_at=moment, updated_at=moment, version=1)
-    session.add(report)
-    session.flush()
+                    operation_key=operation_id or 0, created_by=actor.id, created_at=moment,
+                    updated_at=moment, version=1)
+    period_id = period.id  # read before the savepoint: a rollback expires loaded objects
+    try:
+        with session.begin_nested():
+            session.add(report)
+            session.flush()
+    except IntegrityError as error:  # the same day reported by a simultaneous request
+        existing = live_report_for(session, period_id=period_id, state=state, on=on,
+                                   operation_id=operation_id)
+        if existing is None:
+            raise
+        raise _second_report(existing) from error
     session.add(ReportVersion(report_id=report.id, version=1, values=clean, created_at=moment,
                               created_by=actor.id))
     store_values(session, report, {}, clean)
     audit.record(session, action="report.submitted", actor=actor, object_type="report",
                  object_id=report.id, details={"date": on.isoformat(), "nil": not clean})
     return report, clean
+
+
+def live_report_for(session: Session, *, period_id: int, state: str, on: date,
+                    operation_id: int | None) -> Report | None:
+    """The state's report (not retracted) for a local date and operation (or none), if any."""
+    return session.scalar(select(Report).where(
+        Report.period_id == period_id, Report.state == state, Report.date == on,
+        Report.operation_key == (operation_id or 0), Report.retracted_at.is_(None)))
+
+
+def _second_report(existing: Report) -> AlreadyExists:
+    """The 409 of a second report for one state, date and operation: it names the first."""
+    scope = (f"operation #{existing.operation_id}" if existing.operation_key
+             else "no operation")
+    where = f"{existing.state} on {existing.date.isoformat()} ({scope})"
+    fields = {"date": f"{where} is already reported in report #{existing.id}: "
+                      "amend that report instead"}
+    return AlreadyExists(
+        f"A report for {where} exists (report #{existing.id}, version {existing.version}); "
+        "amend it instead of sending a second one.",
+        fields=fields,
+        extra={"existing_report_id": existing.id,
+               "existing_report_url": f"/api/v1/reports/{existing.id}"})
 
 
 def _own_report(session: Session, actor: Principal, report_id: int) -> Report:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from types import SimpleNamespace
-from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from markupsafe import Markup
@@ -13,9 +12,8 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from core.csvsafe import csv_document
-from core.db import transaction
-from core.errors import DomainError, ValidationFailed
-from core.field_words import in_words
+from core.db import transaction, utcnow
+from core.errors import AlreadyExists, DomainError, ValidationFailed
 from core.identity.forms import ConfirmForm
 from core.identity.models import Role
 from core.identity.services import Principal
@@ -23,11 +21,12 @@ from core.web import current_principal, role_required
 from operations import services as operation_services
 from operations.models import Period
 from operations.period_page import PageLink, PeriodPagePart
-from outcomes import dashboard_parts, figures
+from outcomes import dashboard_data, dashboard_parts, figures, report_forms, report_pages
 from outcomes import services as outcome_services
 from outcomes.charts import bar_chart
 
 bp = Blueprint("outcomes", __name__, template_folder="templates")
+report_pages.add_routes(bp)
 
 
 def period_page_part(db: Session, principal: Principal, period: Period) -> PeriodPagePart:
@@ -73,16 +72,25 @@ def dashboard(pid: int) -> str:
     charts = {i.key: bar_chart(days, series.get(i.key, {}))
               for i in data["indicators"] if totals["totals"].get(i.key)}  # type: ignore[attr-defined,union-attr]
     template = "outcomes/_dashboard_body.html" if fragment else "outcomes/dashboard.html"
+    period = data["period"]
+    assert isinstance(period, Period)
+    generated_at = data["generated_at"]
+    assert isinstance(generated_at, datetime)
     # Rendered after the read transaction, as the period page's sections are.
-    sections = [Markup(render_template(part.template, period=data["period"],  # noqa: S704
+    sections = [Markup(render_template(part.template, period=period,  # noqa: S704
                                        **part.context)) for part in parts]
-    return render_template(template, charts=charts, sections=sections, **data)
+    return render_template(template, charts=charts, sections=sections, series=series,
+                           headers=[dashboard_data.day_header(d) for d in days],
+                           grid_rows=dashboard_data.completeness_rows(
+                               period, completeness, generated_at),
+                           states=sorted(period.states), **data)
 
 
 @bp.route("/periods/<int:pid>/report", methods=["GET", "POST"])
 @role_required(Role.LIAISON_OFFICER)
 def report_form(pid: int) -> str | Response | tuple[str, int]:
-    """Today's report form (or any date of the window), with each indicator's definition."""
+    """Today's report form (or any date of the window), with each indicator's definition; a
+    date already reported is refused with a link to amend that report."""
     principal = current_principal()
     assert principal is not None
     asked_day = _asked_date(request.args.get("date"))
@@ -94,10 +102,11 @@ def report_form(pid: int) -> str | Response | tuple[str, int]:
             db, period_id=pid, state=principal.state or "")]
     zone = outcome_services.state_zone(principal.state or "")
     errors: dict[str, str] = {}
+    existing: dict[str, object] | None = None
     entered = request.form if request.method == "POST" else {}
     form = ConfirmForm()
     if request.method == "POST" and form.validate_on_submit():
-        values, errors = _values_from_form(request.form, indicators)
+        values, errors = report_forms.figures_or_nil(request.form, indicators)
         day_text = request.form.get("date", "")
         try:
             day = date.fromisoformat(day_text)
@@ -118,19 +127,26 @@ def report_form(pid: int) -> str | Response | tuple[str, int]:
                         operation_id=operation_id)
                     report_id, nil = report.id, not values
             except ValidationFailed as error:
-                errors.update({path: _in_words(path, message, indicators)
+                errors.update({path: report_forms.in_words(path, message, indicators)
                                for path, message in error.fields.items()})
+            except AlreadyExists as error:
+                errors.update({path: report_forms.in_words(path, message, indicators)
+                               for path, message in error.fields.items()})
+                existing = _existing_report(error, day)
             else:
                 flash(f"Report #{report_id} for {day.isoformat()} saved"
                       + (" (nothing to report)." if nil else "."), "success")
                 return redirect(url_for("operations.period", pid=pid))
-    status = 422 if errors or form.errors else 200
+    status = 409 if existing else 422 if errors or form.errors else 200
     today = datetime.now(zone).date().isoformat()
     if asked_day is not None:
         today = asked_day
+    summary = [(report_forms.field_id(path, indicators), message)
+               for path, message in errors.items()]
     return render_template("outcomes/report_form.html", period=period_view,
                            indicators=indicators, errors=errors, entered=entered,
-                           today=today, form=form, operations=own_operations), status
+                           today=today, form=form, operations=own_operations,
+                           summary=summary, existing=existing), status
 
 
 def _asked_date(text: str | None) -> str | None:
@@ -145,49 +161,14 @@ def _asked_date(text: str | None) -> str | None:
                           fields={"date": "give a date as YYYY-MM-DD"}) from None
 
 
-# ASCII digits only: str.isdigit() also takes '²' and '١٢', which int() refuses or reads
-# as another number; at most seven significant digits, so int() never meets a huge string.
-FIGURE = re.compile(r"0*[0-9]{1,7}")
-
-
-def _in_words(path: str, message: str, indicators: list[Any]) -> str:
-    """An error of the report page led by the field's name in words (core.field_words, the
-    mapping every form uses): values.victims_assisted.female_child ->
-    'Trafficked persons assisted, female child: …'."""
-    return f"{in_words(path, names={i.key: i.label for i in indicators})}: {message}"
-
-
-def _values_from_form(form: Any, indicators: list[Any]) -> tuple[dict[str, Any], dict[str, str]]:
-    """Indicator inputs named v-KEY or v-KEY-CATEGORY; empty inputs are left out."""
-    values: dict[str, Any] = {}
-    errors: dict[str, str] = {}
-
-    def number(name: str, path: str) -> int | None:
-        text = (form.get(name) or "").strip()
-        if not text:
-            return None
-        if not FIGURE.fullmatch(text) or int(text) > outcome_services.MAX_VALUE:
-            errors[path] = _in_words(
-                path, f"give a whole number from 0 to {outcome_services.MAX_VALUE:,}, "
-                      "written with the digits 0-9", indicators)
-            return None
-        return int(text)
-
-    for indicator in indicators:
-        if indicator.categories:
-            breakdown = {}
-            for category in indicator.categories:
-                value = number(f"v-{indicator.key}-{category}",
-                               f"values.{indicator.key}.{category}")
-                if value is not None:
-                    breakdown[category] = value
-            if breakdown:
-                values[indicator.key] = breakdown
-        else:
-            value = number(f"v-{indicator.key}", f"values.{indicator.key}")
-            if value is not None:
-                values[indicator.key] = value
-    return values, errors
+def _existing_report(error: AlreadyExists, day: date) -> dict[str, object] | None:
+    """Where the report that holds the day is amended and read (from the 409's pointer)."""
+    rid = error.extra.get("existing_report_id")
+    if not isinstance(rid, int):
+        return None
+    return {"id": rid, "date": day.isoformat(),
+            "amend_url": url_for("outcomes.amend_report_page", rid=rid),
+            "history_url": url_for("outcomes.report_history_page", rid=rid)}
 
 
 @bp.get("/periods/<int:pid>/export.csv")
@@ -198,6 +179,26 @@ def export_csv(pid: int) -> Response:
     assert principal is not None
     with transaction() as db:
         rows = figures.export_rows(db, actor=principal, period_id=pid)
-    response = Response(csv_document(rows), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="period-{pid}-totals.csv"'
+        period = operation_services.get_period(db, actor=principal, period_id=pid)
+        name = dashboard_data.export_filename(period, "totals", utcnow())
+    return _csv_response(rows, name)
+
+
+@bp.get("/periods/<int:pid>/daily.csv")
+@role_required()
+def export_daily_csv(pid: int) -> Response:
+    """The daily series the viewer may see, by date, state, indicator and category, as CSV."""
+    principal = current_principal()
+    assert principal is not None
+    with transaction() as db:
+        rows = dashboard_data.daily_rows(db, actor=principal, period_id=pid)
+        period = operation_services.get_period(db, actor=principal, period_id=pid)
+        name = dashboard_data.export_filename(period, "daily", utcnow())
+    return _csv_response(rows, name)
+
+
+def _csv_response(rows: list[list[str | int]], filename: str) -> Response:
+    """A CSV download with a byte order mark (so spreadsheets read it as UTF-8)."""
+    response = Response("\ufeff" + csv_document(rows), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

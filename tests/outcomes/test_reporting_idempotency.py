@@ -54,10 +54,15 @@ def test_same_key_with_another_body_is_422_and_stores_nothing(desk):
     assert _post(desk, "nlo.tha", BODY, "sync-1").get_json() == first.get_json()
 
 
-def test_without_a_key_each_request_is_a_new_report(desk):
-    for _ in range(2):
-        assert desk.api("nlo.tha").post(f"{API}/periods/{desk.pid}/reports",
-                                        json=BODY).status_code == 201
+def test_without_a_key_each_request_is_a_new_request(desk):
+    # The same body again is not replayed: for a day already reported it is the 409 of a
+    # second report (one per state, date and operation); another day is a new report.
+    url = f"{API}/periods/{desk.pid}/reports"
+    first = desk.api("nlo.tha").post(url, json=BODY)
+    assert first.status_code == 201
+    again = desk.api("nlo.tha").post(url, json=BODY)
+    assert error_of(again, 409, "date")["existing_report_id"] == first.get_json()["id"]
+    assert desk.api("nlo.tha").post(url, json={**BODY, "date": "2015-10-02"}).status_code == 201
     assert desk.count(Report) == 2
     assert desk.count(IdempotentResponse) == 0
 
@@ -65,7 +70,7 @@ def test_without_a_key_each_request_is_a_new_report(desk):
 def test_keys_belong_to_their_user(desk):
     a = _post(desk, "nlo.tha", BODY, "shared-key")
     b = _post(desk, "nlo.mys", BODY, "shared-key")
-    c = _post(desk, "nlo2.tha", BODY, "shared-key")
+    c = _post(desk, "nlo2.tha", {**BODY, "date": "2015-10-02"}, "shared-key")
     assert a.status_code == b.status_code == c.status_code == 201
     assert len({a.get_json()["id"], b.get_json()["id"], c.get_json()["id"]}) == 3
     assert desk.count(Report) == 3
@@ -102,7 +107,8 @@ def test_amend_with_a_key_makes_one_version(desk):
 
 def test_a_key_used_on_one_endpoint_is_refused_on_another(desk):
     rid = desk.submit("nlo.tha", "2015-10-01", {"arrests": 2})["id"]
-    assert _post(desk, "nlo.tha", BODY, "one-use").status_code == 201
+    assert _post(desk, "nlo.tha", {**BODY, "date": "2015-10-03"},
+                 "one-use").status_code == 201
     error_of(desk.amend_raw("nlo.tha", rid, {"arrests": 5},
                             headers={"Idempotency-Key": "one-use"}), 422, "Idempotency-Key")
     assert [v["version"] for v in desk.history("nlo.tha", rid)["versions"]] == [1]

@@ -89,7 +89,7 @@ def _check(desk: Desk) -> None:
 @pytest.mark.parametrize("seed", [20150928, 7])
 def test_a_random_month_of_reports_reconciles(desk, seed):
     rng = random.Random(seed)
-    missing = nil = retries = 0
+    missing = nil = retries = seconds = 0
 
     # ---- every state, every local date of its window
     for state in STATES:
@@ -99,11 +99,19 @@ def test_a_random_month_of_reports_reconciles(desk, seed):
                 missing += 1
                 continue
             count = 2 if rng.random() < 0.12 else 1
+            first_rid = 0
             for _ in range(count):
                 values = {} if rng.random() < 0.2 else _random_values(rng)
                 nil += not values
                 author = _author(rng, state)
-                if rng.random() < 0.1:
+                if first_rid:
+                    # One report per state, date and operation: a second is a 409 naming the
+                    # first, which is amended instead.
+                    refusal = error_of(desk.submit_raw(author, day, values), 409, "date")
+                    assert refusal["existing_report_id"] == first_rid
+                    desk.amend(author, first_rid, values)
+                    seconds += 1
+                elif rng.random() < 0.1:
                     key = f"{state}-{day}-{rng.random()}"
                     body = {"date": day, "values": values}
                     url = f"{API}/periods/{desk.pid}/reports"
@@ -114,10 +122,11 @@ def test_a_random_month_of_reports_reconciles(desk, seed):
                     assert again.get_json() == first.get_json()
                     created = first.get_json()
                     desk.ledger.add(Sent(created["id"], state, day, [values]))
+                    first_rid = created["id"]
                     retries += 1
                 else:
-                    desk.submit(author, day, values)
-    assert missing and nil and retries  # the seed exercised every path
+                    first_rid = desk.submit(author, day, values)["id"]
+    assert missing and nil and retries and seconds  # the seed exercised every path
     _check(desk)
 
     # ---- random amendments and retractions, in random order

@@ -70,12 +70,15 @@ def test_a_bare_number_for_a_categorised_indicator_counts_as_unknown(desk):
     assert totals["breakdown"]["victims_assisted"]["unknown"] == 4
 
 
-def test_several_reports_for_one_day_add_up(desk):
-    desk.submit("nlo.tha", "2015-10-01", {"arrests": 2})
-    desk.submit("nlo2.tha", "2015-10-01", {"arrests": 5, "search_warrants": 1})
+def test_a_second_report_of_one_day_is_refused_and_the_first_is_amended(desk):
+    # One report per state, date and operation: another NLO of the same state amends the
+    # first instead of adding to it (arrests 2 then 5 is 5, not 7).
+    first = desk.submit("nlo.tha", "2015-10-01", {"arrests": 2})
+    error_of(desk.submit_raw("nlo2.tha", "2015-10-01", {"arrests": 5}), 409, "date")
+    desk.amend("nlo2.tha", first["id"], {"arrests": 5, "search_warrants": 1})
     totals = desk.totals("nlo.tha")
-    assert totals["by_state"]["THA"]["arrests"] == 7
-    assert totals["series"]["arrests"] == [{"date": "2015-10-01", "value": 7}]
+    assert totals["by_state"]["THA"]["arrests"] == 5
+    assert totals["series"]["arrests"] == [{"date": "2015-10-01", "value": 5}]
 
 
 @pytest.mark.parametrize(("values", "field_name"), [
@@ -308,10 +311,11 @@ def test_a_retraction_needs_a_reason(desk, reason):
     assert desk.totals("chair.nzl")["totals"]["arrests"] == 3
 
 
-def test_another_report_of_the_same_day_keeps_the_day_reported(desk):
+def test_a_report_sent_again_after_a_retraction_keeps_the_day_reported(desk):
     first = desk.submit("nlo.mys", "2015-10-05", {"arrests": 1})
-    desk.submit("nlo.mys", "2015-10-05")
     desk.retract("nlo.mys", first["id"])
+    assert desk.completeness("chair.nzl")["states"]["MYS"]["2015-10-05"] is False
+    desk.submit("nlo.mys", "2015-10-05")
     assert desk.completeness("chair.nzl")["states"]["MYS"]["2015-10-05"] is True
 
 

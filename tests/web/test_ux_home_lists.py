@@ -137,7 +137,7 @@ def test_filters(world, browser, query, who):
 def test_cancelled_filter_and_the_conflict_count_drops(app, world, browser):
     with app.extensions["jpa.db"].transaction() as session:
         operations.cancel_operation(session, actor=principal(app, "nlo.nzl"),
-                                    op_id=world.ops["nlo.nzl"])
+                                    op_id=world.ops["nlo.nzl"], reason="Stood down.")
     client = client_of(browser, "co.nzl")
     html = html_of(client, f"/periods/{world.active}/operations?status=cancelled")
     assert operation_ids(html) == [world.ops["nlo.nzl"]]
