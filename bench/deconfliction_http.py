@@ -133,7 +133,8 @@ def hammer(port: int, path: str, bodies: list[dict[str, Any]], tokens: dict[str,
 
 
 def run_http(backend: str, requests: int, threads: int) -> dict[str, Any]:
-    """Registration over HTTP against the bare endpoint, both under gunicorn with 2 workers."""
+    """Registration over HTTP against the bare endpoint with the same writes and the bare
+    endpoint with none, all three under gunicorn with 2 workers, in this order."""
     results: dict[str, Any] = {"backend": backend, "requests": requests, "threads": threads}
     with tempfile.TemporaryDirectory(prefix="jpa-bench-http-") as tmp, ExitStack() as stack:
         directory = Path(tmp)
@@ -160,6 +161,14 @@ def run_http(backend: str, requests: int, threads: int) -> dict[str, Any]:
             elapsed, latencies, statuses = hammer(port, path, bodies, tokens, threads)
         results["app"] = {"rps": requests / elapsed, "p50_ms": 1000 * statistics.median(latencies),
                           "statuses": statuses}
+        # The same writes without the application around them (bench/bare_writes_app.py),
+        # into the same period of the same database, right after: the HTTP target's yardstick.
+        with gunicorn("bare_writes_app:app", cwd=BENCH_DIR, env=env, directory=directory) as port:
+            hammer(port, path, warmup, {}, threads)
+            elapsed, latencies, statuses = hammer(port, path, bodies, {}, threads)
+        results["bare_writes"] = {"rps": requests / elapsed,
+                                  "p50_ms": 1000 * statistics.median(latencies),
+                                  "statuses": statuses}
         with gunicorn("bare_app:app", cwd=BENCH_DIR, env={}, directory=directory) as port:
             hammer(port, path, warmup, {}, threads)
             elapsed, latencies, statuses = hammer(port, path, bodies, {}, threads)

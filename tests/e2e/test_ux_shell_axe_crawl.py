@@ -13,7 +13,14 @@ from playwright.sync_api import Page
 
 from tests.e2e.conftest import Ui
 from tests.e2e.ux_shell_axe import describe_violations, serious_axe_violations
-from tests.e2e.ux_shell_support import LAPTOP, PHONE, ROLE_USERS, build_world, log_in_demo
+from tests.e2e.ux_shell_support import (
+    LAPTOP,
+    PHONE,
+    ROLE_USERS,
+    build_world,
+    log_in_demo,
+    settle,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -64,6 +71,7 @@ def crawl(ui: Ui, start: list[str]) -> dict[str, list[str]]:
         visited += 1
         for size in (LAPTOP, PHONE):
             page.set_viewport_size(size)
+            settle(page)
             blocking = serious_axe_violations(page)
             if blocking:
                 found[f"{size['width']} {path}"] = [describe_violations(blocking)]

@@ -5,9 +5,9 @@ cue, and focus outlines reach 3:1 against what surrounds them."""
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
-from tests.e2e.ux_shell_support import LAPTOP, PHONE, build_world, log_in_demo
+from tests.e2e.ux_shell_support import LAPTOP, PHONE, build_world, log_in_demo, settle
 
 pytestmark = pytest.mark.browser
 
@@ -33,18 +33,12 @@ _FOCUS_CONTRAST = """() => {
 }"""
 
 
-def _settle(page: Page) -> None:
-    """Let layout, resize observers and a frame run after a resize."""
-    page.evaluate("() => new Promise((r) => requestAnimationFrame(() => "
-                  "requestAnimationFrame(r)))")
-
-
 def test_conflict_rows_become_cards_with_whom_to_call_and_actions_first(ui, app, runner):
     world = build_world(app, runner)
     page = log_in_demo(ui, "nlo.mys")
     page.set_viewport_size(PHONE)
     page.goto(ui.url(f"/periods/{world.active_period}/conflicts"))
-    _settle(page)
+    settle(page)
     assert page.evaluate(_OVERFLOW) <= 0, "the conflicts page scrolls sideways at 390 px"
     row = page.locator("main tbody tr").first
     box = row.bounding_box()
@@ -61,7 +55,7 @@ def test_conflict_rows_become_cards_with_whom_to_call_and_actions_first(ui, app,
     assert "Severity" in said, f"the severity cell is not labelled: {said!r}"
 
     page.goto(ui.url(f"/periods/{world.active_period}/operations"))
-    _settle(page)
+    settle(page)
     assert page.evaluate(_OVERFLOW) <= 0, "the operations list scrolls sideways at 390 px"
 
 
@@ -70,7 +64,7 @@ def test_the_header_shrinks_on_a_phone(ui, app, runner):
     page = log_in_demo(ui, "admin")
     page.set_viewport_size(PHONE)
     page.goto(ui.url("/"))
-    _settle(page)
+    settle(page)
     header = page.locator("header.site-header").bounding_box()
     assert header is not None
     assert header["height"] <= HEADER_SHARE * PHONE["height"], \
@@ -84,7 +78,7 @@ def test_a_wide_table_is_reachable_by_keyboard_with_a_scroll_cue(ui, app, runner
     page = log_in_demo(ui, "cochair.nzl")
     page.set_viewport_size(PHONE)
     page.goto(ui.url(f"/periods/{world.demo_period}/dashboard"))
-    _settle(page)
+    settle(page)
     region = page.locator(".table-wrap", has=page.locator("table.grid"))
     assert region.evaluate("(el) => el.scrollWidth > el.clientWidth"), "not wide at 390 px?"
     assert region.get_attribute("tabindex") == "0"
@@ -101,7 +95,7 @@ def test_a_wide_table_is_reachable_by_keyboard_with_a_scroll_cue(ui, app, runner
     # At laptop width a table that fits is no tab stop and shows no cue.
     page.set_viewport_size(LAPTOP)
     page.goto(ui.url(f"/periods/{world.demo_period}/operations"))
-    _settle(page)
+    settle(page)
     fitting = page.locator("main .table-wrap").first
     assert fitting.get_attribute("tabindex") is None
     assert fitting.evaluate("(el) => getComputedStyle(el, '::before').content") in ("none", "")

@@ -84,3 +84,9 @@ def build_world(app: Flask, runner: Any) -> World:
 def log_in_demo(ui: Ui, username: str) -> Page:
     """Log in as a demo user (every demo user has the same password)."""
     return log_in_as(ui, username, DEMO_PASSWORD)
+
+
+def settle(page: Page) -> None:
+    """Let layout, resize observers and two frames run (after a resize or a load)."""
+    page.evaluate("() => new Promise((r) => requestAnimationFrame(() => "
+                  "requestAnimationFrame(r)))")
