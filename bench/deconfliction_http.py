@@ -163,7 +163,9 @@ def run_http(backend: str, requests: int, threads: int) -> dict[str, Any]:
                           "statuses": statuses}
         # The same writes without the application around them (bench/bare_writes_app.py),
         # into the same period of the same database, right after: the HTTP target's yardstick.
-        with gunicorn("bare_writes_app:app", cwd=BENCH_DIR, env=env, directory=directory) as port:
+        # From the project folder: in bench/, "deconfliction" would be bench/deconfliction.py.
+        with gunicorn("bench.bare_writes_app:app", cwd=PROJECT_DIR, env=env,
+                      directory=directory) as port:
             hammer(port, path, warmup, {}, threads)
             elapsed, latencies, statuses = hammer(port, path, bodies, {}, threads)
         results["bare_writes"] = {"rps": requests / elapsed,

@@ -79,6 +79,8 @@ def test_a_wide_table_is_reachable_by_keyboard_with_a_scroll_cue(ui, app, runner
     page.set_viewport_size(PHONE)
     page.goto(ui.url(f"/periods/{world.demo_period}/dashboard"))
     settle(page)
+    # The page itself never scrolls sideways (hidden cell labels once escaped the region).
+    assert page.evaluate(_OVERFLOW) <= 0, "the dashboard scrolls sideways at 390 px"
     region = page.locator(".table-wrap", has=page.locator("table.grid"))
     assert region.evaluate("(el) => el.scrollWidth > el.clientWidth"), "not wide at 390 px?"
     assert region.get_attribute("tabindex") == "0"
