@@ -19,18 +19,28 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import os
+import sys
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, jsonify, request
 from sqlalchemy import select
 
+# Run as a script (`make bench`), bench/ comes first on the path, where "deconfliction" is
+# bench/deconfliction.py: the project's folder must come before it.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
 from core import audit
 from core.db import Database, insert_rows, utcnow
 from core.identity.models import User
 from deconfliction import matcher
-from deconfliction.models import RegisterEntry, RegisterPlaceKey, RegisterSite, RegisterTarget
+from deconfliction.models import (
+    RegisterEntry,
+    RegisterPlaceKey,
+    RegisterSite,
+    RegisterTarget,
+)
 from deconfliction.register import lock_period
 from operations.models import Operation, OperationSite, OperationTarget
 from operations.services import DEFAULT_RADIUS_M, resolve_airport
@@ -135,5 +145,4 @@ def register(pid: int):
 
 if __name__ == "__main__":
     print("bench/bare_writes_app.py: the bare endpoint with the registration's writes that "
-          "bench/deconfliction.py serves with gunicorn (nothing to measure on its own; "
-          f"pid {os.getpid()})")
+          "bench/deconfliction.py serves with gunicorn (nothing to measure on its own)")

@@ -13,9 +13,9 @@ when JPA_TEST_POSTGRES_URL is set: a database of its own, dropped afterwards) an
 Then requests per second of operation registration over HTTP (gunicorn, 2 workers, a fixed
 number of requests from a few client threads) beside, in the same run and served the same way,
 a bare Flask endpoint that does the same writes (bench/bare_writes_app.py: same rows, same
-driver, same lock; the target is >= 60 % of it) and one that does nothing (bench/bare_app.py,
-for scale); and a fixed pure-Python loop as the machine's baseline, so that figures from
-different machines compare as ratios.
+driver, same lock; the target is >= 60 % of it; the two run in alternating rounds) and one
+that does nothing (bench/bare_app.py, for scale); and a fixed pure-Python loop as the
+machine's baseline, so that figures from different machines compare as ratios.
 
 The workload: 5 targets (phone, passport, person with date of birth, vehicle, e-mail) and
 2 sites per operation; windows of 1-7 days inside a 60-day period; most sites around the towns
