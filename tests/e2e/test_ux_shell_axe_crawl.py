@@ -1,6 +1,6 @@
 """axe-core on every page, as each role, at 1366 px and 390 px: a bounded crawl of the links
 of the header navigation and of the pages it reaches (period pages among them), same-origin,
-GET only (links, never forms), downloads and logout skipped."""
+GET only (links, never forms), downloads and logout skipped. `-s` prints what each walk saw."""
 
 from __future__ import annotations
 
@@ -28,7 +28,8 @@ MAX_PAGES = 45  # per role: every kind of page, not every row of every list
 MAX_PER_KIND = 2  # /operations/12 and /operations/13 are the same template
 MAX_DEPTH = 3
 _SKIPPED = re.compile(r"(\.(csv|pdf|txt|atom|css|js|svg|png)$)|^/(api|static)/|logout|/healthz$")
-_LINKS = """() => Array.from(document.querySelectorAll('header a[href], main a[href]'))
+# Every link of the page: the public press documents are standalone, with no <main>.
+_LINKS = """() => Array.from(document.querySelectorAll('a[href]'))
   .filter((a) => !a.hasAttribute('download')).map((a) => a.href)"""
 
 
@@ -82,6 +83,7 @@ def crawl(ui: Ui, start: list[str]) -> dict[str, list[str]]:
             if target is not None and target not in seen:
                 seen.add(target)
                 queue.append((target, depth + 1))
+    print(f"crawl: {visited} pages of {len(kinds)} kinds: {sorted(kinds)}")
     assert visited >= len(start), f"the crawl visited only {visited} pages"
     # A standalone public release page names no icon, so Chromium asks for /favicon.ico (a
     # 404 that the reader never sees; test_e2e_press.py allows it the same way).
