@@ -60,6 +60,7 @@ def _http(port: int, method: str, path: str, body: dict[str, Any] | None = None,
 
 
 READY_MARK = "bench-worker-ready"
+ROUNDS = 4  # alternating rounds of the application and the bare endpoint with its writes
 
 
 @contextmanager
@@ -133,7 +134,8 @@ def hammer(port: int, path: str, bodies: list[dict[str, Any]], tokens: dict[str,
 
 
 def run_http(backend: str, requests: int, threads: int) -> dict[str, Any]:
-    """Registration over HTTP against the bare endpoint, both under gunicorn with 2 workers."""
+    """Registration over HTTP against the bare endpoint with the same writes and the bare
+    endpoint with none, all three under gunicorn with 2 workers, in this order."""
     results: dict[str, Any] = {"backend": backend, "requests": requests, "threads": threads}
     with tempfile.TemporaryDirectory(prefix="jpa-bench-http-") as tmp, ExitStack() as stack:
         directory = Path(tmp)
@@ -148,7 +150,13 @@ def run_http(backend: str, requests: int, threads: int) -> dict[str, Any]:
         env = {"JPA_DATABASE_URL": url, "JPA_INSTANCE_PATH": str(directory / "instance"),
                "JPA_SECRET_KEY": SECRET, "JPA_BLINDING_KEY": BLINDING,
                "JPA_TWO_FACTOR": "optional"}  # the NLOs sign in with a password only
-        with gunicorn("app:app", cwd=PROJECT_DIR, env=env, directory=directory) as port:
+        # The application and the same writes without it (bench/bare_writes_app.py; started
+        # from the project folder, where "deconfliction" is not bench/deconfliction.py) run
+        # side by side into the same period, in alternating rounds of the same bodies, so
+        # that the machine's drift falls on both alike: the HTTP target's yardstick.
+        with gunicorn("app:app", cwd=PROJECT_DIR, env=env, directory=directory) as port, \
+                gunicorn("bench.bare_writes_app:app", cwd=PROJECT_DIR, env=env,
+                         directory=directory) as writes_port:
             tokens = {}
             for state in STATES:
                 status, payload = _http(port, "POST", "/api/v1/auth/token",
@@ -157,9 +165,23 @@ def run_http(backend: str, requests: int, threads: int) -> dict[str, Any]:
                 assert status == 200, payload
                 tokens[state] = payload["access_token"]
             hammer(port, path, warmup, tokens, threads)
-            elapsed, latencies, statuses = hammer(port, path, bodies, tokens, threads)
-        results["app"] = {"rps": requests / elapsed, "p50_ms": 1000 * statistics.median(latencies),
-                          "statuses": statuses}
+            hammer(writes_port, path, warmup, {}, threads)
+            rounds: dict[str, list[tuple[float, list[float], dict[int, int]]]] = {
+                "app": [], "bare_writes": []}
+            for index in range(ROUNDS):
+                chunk = bodies[index::ROUNDS]
+                rounds["app"].append(hammer(port, path, chunk, tokens, threads))
+                rounds["bare_writes"].append(hammer(writes_port, path, chunk, {}, threads))
+        for name, measured in rounds.items():
+            statuses_total: dict[int, int] = {}
+            for _, _, statuses in measured:
+                for code, count in statuses.items():
+                    statuses_total[code] = statuses_total.get(code, 0) + count
+            results[name] = {
+                "rps": requests / sum(elapsed for elapsed, _, _ in measured),
+                "p50_ms": 1000 * statistics.median(
+                    [value for _, latencies, _ in measured for value in latencies]),
+                "statuses": statuses_total}
         with gunicorn("bare_app:app", cwd=BENCH_DIR, env={}, directory=directory) as port:
             hammer(port, path, warmup, {}, threads)
             elapsed, latencies, statuses = hammer(port, path, bodies, {}, threads)
