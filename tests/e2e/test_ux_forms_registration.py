@@ -22,7 +22,7 @@ from tests.e2e.conftest import Ui, log_in_as
 pytestmark = pytest.mark.browser
 
 PASSWORD = "a long passphrase for ux forms"
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
 WIDTHS = (1366, 390)
 
 
