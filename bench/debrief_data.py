@@ -67,9 +67,9 @@ def seed(app: Any, args: argparse.Namespace) -> tuple[int, list[str]]:
     with database.transaction() as session:
         connection = session.connection()
         # Outcomes: one report per state and day, with running sums as the service keeps them.
-        reports = [{"period_id": pid, "state": s, "date": d, "operation_id": None, "operation_key": 0,
-                    "created_by": officers[s], "created_at": now, "updated_at": now,
-                    "version": 1} for s in states for d in days]
+        reports = [{"period_id": pid, "state": s, "date": d, "operation_id": None,
+                    "operation_key": 0, "created_by": officers[s], "created_at": now,
+                    "updated_at": now, "version": 1} for s in states for d in days]
         report_ids: list[int] = []
         for chunk in _chunks(reports):
             report_ids += insert_rows_returning_ids(connection, Report.__table__, chunk)
