@@ -10,7 +10,6 @@ are rows (kind and label shown, values never)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -18,11 +17,11 @@ from playwright.sync_api import Page, expect
 from core.identity.services import Principal
 from operations import services as operations
 from tests.e2e.conftest import Ui, log_in_as
+from tests.e2e.screenshots import screenshot_path
 
 pytestmark = pytest.mark.browser
 
 PASSWORD = "a long passphrase for ux forms"
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
 WIDTHS = (1366, 390)
 
 
@@ -56,10 +55,9 @@ def _axe(page: Page, where: str) -> None:
 
 def _screenshot(page: Page, name: str) -> None:
     """The page at laptop and phone width, for a reviewer (folder named in the README)."""
-    SCREENSHOTS.mkdir(exist_ok=True)
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True)
+        page.screenshot(path=str(screenshot_path(name, width)), full_page=True)
     page.set_viewport_size({"width": 1280, "height": 900})
 
 

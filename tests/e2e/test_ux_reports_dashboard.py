@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -19,12 +18,12 @@ from core.identity.services import Principal
 from operations import services as operations
 from outcomes import services as outcomes
 from tests.e2e.conftest import log_in_as
+from tests.e2e.screenshots import screenshot_path
 from tests.e2e.ux_shell_axe import assert_no_serious_axe_violations
 
 pytestmark = pytest.mark.browser
 
 PASSWORD = "a long passphrase for e2e"
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
 BANGKOK = ZoneInfo("Asia/Bangkok")
 
 
@@ -89,8 +88,7 @@ def test_the_dashboard_tells_the_truth(ui, period):
     for width, height in ((1366, 900), (390, 844)):
         page.set_viewport_size({"width": width, "height": height})
         assert_no_serious_axe_violations(page, where="dashboard")
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / f"dashboard-{width}.png"), full_page=True)
+        page.screenshot(path=str(screenshot_path("dashboard", width)), full_page=True)
     page.set_viewport_size({"width": 1280, "height": 900})
 
     # The CSV: the daily series with categories, a BOM, and a name with period and time.

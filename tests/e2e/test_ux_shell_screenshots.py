@@ -8,9 +8,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page
 
+from tests.e2e.screenshots import screenshot_path
 from tests.e2e.ux_shell_axe import assert_no_serious_axe_violations
 from tests.e2e.ux_shell_support import (
-    SCREENSHOTS,
     WIDTHS,
     World,
     build_world,
@@ -52,12 +52,11 @@ def test_screenshot_at_both_widths(ui, app, runner, name):
     world = build_world(app, runner)
     who, go = SHOTS[name]
     page = log_in_demo(ui, who)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     for width, size in WIDTHS.items():
         page.set_viewport_size(size)
         go(page, ui.base_url, world)
         settle(page)
-        path = SCREENSHOTS / f"{name}-{width}.png"
+        path = screenshot_path(name, width)
         page.screenshot(path=str(path), full_page=True)
         assert path.stat().st_size > 1000
         assert_no_serious_axe_violations(page, where=f"{name} ({who})")

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -21,8 +20,6 @@ from operations.demo import DEMO_PASSWORD, DEMO_PERIOD_NAME
 from operations.models import Period
 from tests.e2e.conftest import Ui, log_in_as
 
-# The repository's build/ folder is git-ignored; the README names this folder.
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
 LAPTOP = {"width": 1366, "height": 768}
 PHONE = {"width": 390, "height": 844}
 WIDTHS = {"1366": LAPTOP, "390": PHONE}
