@@ -6,17 +6,11 @@ part's context), since rendering runs the context processors, which read in thei
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Flask, current_app
-from sqlalchemy.orm import Session
-
-from core.identity.services import Principal
-from operations.models import Period
-
-_PROVIDERS = "operations.period_page"
+from core.page_parts import PartRegistry
 
 
 @dataclass(frozen=True)
@@ -38,16 +32,6 @@ class PeriodPagePart:
     context: Mapping[str, Any] = field(default_factory=dict)
 
 
-PartProvider = Callable[[Session, Principal, Period], PeriodPagePart | None]
-
-
-def register(app: Flask, provider: PartProvider) -> None:
-    """Add a provider of period-page parts (called in registration order)."""
-    app.extensions.setdefault(_PROVIDERS, []).append(provider)
-
-
-def parts(session: Session, principal: Principal, period: Period) -> list[PeriodPagePart]:
-    """The parts every registered provider adds for this viewer and period."""
-    found = (provider(session, principal, period)
-             for provider in current_app.extensions.get(_PROVIDERS, []))
-    return [part for part in found if part is not None]
+_PARTS: PartRegistry[PeriodPagePart] = PartRegistry("operations.period_page")
+register = _PARTS.register
+parts = _PARTS.parts
