@@ -5,17 +5,15 @@ newer one replaces the older rows when it is stored."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from sqlalchemy import CheckConstraint, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, LargeBinary, String
-from sqlalchemy.orm import Mapped, deferred, mapped_column
-
-from core.db import Base, UTCDateTime, utcnow
-from debrief.models import DEFAULT_HANDLING
+from core.db import Base
+from debrief.models import BackgroundBuild
 
 
-class Annex(Base):
-    """One build of a state's annex: `claimed_at`, `progress` and `stage` as a Pack's."""
+class Annex(BackgroundBuild, Base):
+    """One build of a state's annex."""
 
     __tablename__ = "debrief_annexes"
     __table_args__ = (Index("ix_debrief_annexes_period_id_state", "period_id", "state"),
@@ -23,19 +21,4 @@ class Annex(Base):
                       CheckConstraint("status IN ('building', 'ready', 'failed')",
                                       name="status"))
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    period_id: Mapped[int] = mapped_column(ForeignKey("periods.id", ondelete="CASCADE"))
     state: Mapped[str] = mapped_column(String(3))
-    status: Mapped[str] = mapped_column(String(16), default="building")
-    progress: Mapped[int] = mapped_column(Integer, default=0)
-    stage: Mapped[str] = mapped_column(String(200), default="queued")
-    handling: Mapped[str] = mapped_column(String(2), default=DEFAULT_HANDLING)
-    requested_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    requested_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    generated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    error: Mapped[str | None] = mapped_column(String(2000))
-    files: Mapped[list[dict[str, object]]] = mapped_column(JSON, default=list)
-    zip_bytes: Mapped[int] = mapped_column(Integer, default=0)
-    content: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))

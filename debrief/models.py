@@ -17,7 +17,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, deferred, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import Base, UTCDateTime, utcnow
 
@@ -132,21 +132,14 @@ class ImprovementItem(Base):
     updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
 
-class Pack(Base):
-    """One built debrief pack of a period: an immutable numbered version once ready. Built in
-    the background: `claimed_at` is set by the worker that builds it, `progress` (0-100) and
-    `stage` tell the page how far it has come. The ZIP is stored whole; `files` lists each
-    entry's name, bytes and SHA-256 (as manifest.json does)."""
-
-    __tablename__ = "debrief_packs"
-    __table_args__ = (UniqueConstraint("period_id", "version"),
-                      Index("ix_debrief_packs_status", "status"),
-                      CheckConstraint("status IN ('building', 'ready', 'failed')",
-                                      name="status"))
+class BackgroundBuild:
+    """The columns of a document built in the background and stored whole (a pack, an annex):
+    `claimed_at` is set by the worker that builds it, `progress` (0-100) and `stage` tell the
+    page how far it has come; `files` lists each entry's name, bytes and SHA-256 (as
+    manifest.json does)."""
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     period_id: Mapped[int] = mapped_column(ForeignKey("periods.id", ondelete="CASCADE"))
-    version: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(16), default="building")
     progress: Mapped[int] = mapped_column(Integer, default=0)
     stage: Mapped[str] = mapped_column(String(200), default="queued")
@@ -159,4 +152,16 @@ class Pack(Base):
     error: Mapped[str | None] = mapped_column(String(2000))
     files: Mapped[list[dict[str, object]]] = mapped_column(JSON, default=list)
     zip_bytes: Mapped[int] = mapped_column(Integer, default=0)
-    content: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
+    content: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+
+
+class Pack(BackgroundBuild, Base):
+    """One built debrief pack of a period: an immutable numbered version once ready."""
+
+    __tablename__ = "debrief_packs"
+    __table_args__ = (UniqueConstraint("period_id", "version"),
+                      Index("ix_debrief_packs_status", "status"),
+                      CheckConstraint("status IN ('building', 'ready', 'failed')",
+                                      name="status"))
+
+    version: Mapped[int] = mapped_column(Integer)
