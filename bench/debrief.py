@@ -25,7 +25,6 @@ inserts straight into the tables. Then it prints, each beside its target:
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import os
 import statistics
 import subprocess
@@ -43,19 +42,8 @@ BENCH_DIR = PROJECT_DIR / "bench"
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != BENCH_DIR]
 sys.path.insert(0, str(PROJECT_DIR))
 
-_spec = importlib.util.spec_from_file_location("bench_deconfliction",
-                                               BENCH_DIR / "deconfliction.py")
-assert _spec and _spec.loader
-common = importlib.util.module_from_spec(_spec)
-sys.modules["bench_deconfliction"] = common  # dataclasses look their module up while defining
-_spec.loader.exec_module(common)
-
-_data_spec = importlib.util.spec_from_file_location("bench_debrief_data",
-                                                    BENCH_DIR / "debrief_data.py")
-assert _data_spec and _data_spec.loader
-data = importlib.util.module_from_spec(_data_spec)
-sys.modules["bench_debrief_data"] = data
-_data_spec.loader.exec_module(data)
+from bench import debrief_data as data  # noqa: E402
+from bench import deconfliction as common  # noqa: E402
 
 SECRET, BLINDING, AUDIT_KEY = data.SECRET, data.BLINDING, data.AUDIT_KEY
 HTML_TARGET_S, PACK_TARGET_S, MEMORY_TARGET_MIB = 2.0, 20.0, 500.0

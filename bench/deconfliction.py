@@ -36,7 +36,6 @@ from __future__ import annotations
 import argparse
 import cProfile
 import gc
-import importlib.util
 import json
 import math
 import os
@@ -59,21 +58,9 @@ BENCH_DIR = PROJECT_DIR / "bench"
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != BENCH_DIR]
 sys.path.insert(0, str(PROJECT_DIR))
 
-
-def _sibling(name: str) -> Any:
-    """A module of this folder, loaded by file path (the folder is off sys.path, see above)."""
-    spec = importlib.util.spec_from_file_location(f"bench_{name}", BENCH_DIR / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while defining
-    spec.loader.exec_module(module)
-    return module
-
-
 # The workload and databases, then the HTTP part (which uses them); re-exported here, where
 # bench/press.py and bench/outcomes.py find them.
-_sibling("deconfliction_data")
-_sibling("deconfliction_http")
-from bench_deconfliction_data import (  # noqa: E402, F401 - re-exported
+from bench.deconfliction_data import (  # noqa: E402, F401 - re-exported
     AIRPORT_SHARE,
     AIRPORT_SPREAD_M,
     BATCH,
@@ -101,7 +88,7 @@ from bench_deconfliction_data import (  # noqa: E402, F401 - re-exported
     registration_of,
     seed,
 )
-from bench_deconfliction_http import (  # noqa: E402, F401 - re-exported
+from bench.deconfliction_http import (  # noqa: E402, F401 - re-exported
     READY_MARK,
     _free_port,
     _http,

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 # Loaded by bench/deconfliction.py (by file path, under this name) before this module.
-from bench_deconfliction_data import (
+from bench.deconfliction_data import (
     BLINDING,
     HTTP_MIX,
     PASSWORD,

@@ -16,7 +16,6 @@ Targets printed beside the figures: p50 <= 50 ms; HTTP >= 50 % of the bare endpo
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import os
 import statistics
 import sys
@@ -33,12 +32,7 @@ BENCH_DIR = PROJECT_DIR / "bench"
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != BENCH_DIR]
 sys.path.insert(0, str(PROJECT_DIR))
 
-_spec = importlib.util.spec_from_file_location("bench_deconfliction",
-                                               BENCH_DIR / "deconfliction.py")
-assert _spec and _spec.loader
-common = importlib.util.module_from_spec(_spec)
-sys.modules["bench_deconfliction"] = common  # dataclasses look their module up while defining
-_spec.loader.exec_module(common)
+from bench import deconfliction as common  # noqa: E402
 
 SECRET, BLINDING, PASSWORD = common.SECRET, common.BLINDING, common.PASSWORD
 

@@ -19,7 +19,6 @@ bytes.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import io
 import os
 import statistics
@@ -35,12 +34,7 @@ BENCH_DIR = PROJECT_DIR / "bench"
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != BENCH_DIR]
 sys.path.insert(0, str(PROJECT_DIR))
 
-_spec = importlib.util.spec_from_file_location("bench_deconfliction",
-                                               BENCH_DIR / "deconfliction.py")
-assert _spec and _spec.loader
-common = importlib.util.module_from_spec(_spec)
-sys.modules["bench_deconfliction"] = common  # dataclasses look their module up while defining
-_spec.loader.exec_module(common)
+from bench import deconfliction as common  # noqa: E402
 
 PDF_TARGET_S = 2.0
 
