@@ -5,9 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import select
 
+from core.identity.models import User
 from core.identity.services import Principal
 from operations import services as operations
+from operations.models import Period
 
 PASSWORD = "correct horse battery staple"
 
@@ -141,3 +144,25 @@ def test_editing_through_the_form_rechecks_and_clears(app, web, world, csrf_of):
     response = client.post(f"/operations/{oid}/edit", data=bad)
     assert response.status_code == 422
     assert "never stored" in response.get_data(as_text=True)
+
+
+def test_a_site_shows_its_airport_code_once(app, web, world):
+    """An airport's own name already ends with its code; a name of the NLO's gets the code."""
+    key = app.extensions["jpa.settings"].blinding_key.encode()
+    with app.extensions["jpa.db"].transaction() as session:
+        tha = session.scalar(select(User).where(User.username == "nlo.tha"))
+        period = session.get(Period, world["period"])
+        named, _ = operations.register_operation(
+            session, actor=Principal.of(tha, "x"), period_id=world["period"],
+            registration=operations.Registration(
+                title="Gate sweep", type="airport_checks", lead_agency="Immigration",
+                starts_at=period.starts_at + timedelta(days=3),
+                ends_at=period.starts_at + timedelta(days=4),
+                locations=[operations.LocationData(name="Terminal 2 gates", site="BKK")],
+                targets=[]),
+            blinding_key=key)
+    client = _as(app, type(web), "nlo.tha")
+    airport_page = client.get(f"/operations/{world['ops']['tha']}").get_data(as_text=True)
+    assert "(BKK)" in airport_page and "[BKK]" not in airport_page
+    named_page = client.get(f"/operations/{named.id}").get_data(as_text=True)
+    assert "Terminal 2 gates [BKK]" in named_page
