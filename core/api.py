@@ -162,9 +162,10 @@ def _authenticate() -> Response | None:
         return response
     policy = current_app.extensions["jpa.identity"]
     try:
-        # The request's own session: the handler's transaction reuses it.
-        with transaction(write=False) as session:
-            g.principal = authenticate_token(session, policy=policy, token=token.strip())
+        # One read, outside any transaction: the account and the revocation list in one
+        # statement, which sees what was committed before it.
+        with get_database().single_reads() as connection:
+            g.principal = authenticate_token(connection, policy=policy, token=token.strip())
     except Unauthenticated as refusal:
         return _refuse_token(refusal.message)
     return None

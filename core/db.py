@@ -41,6 +41,7 @@ NAMING_CONVENTION = {
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 _IMMEDIATE = "jpa_begin_immediate"
+_NO_BEGIN = "jpa_no_begin"
 _WRITER_FD = "jpa_writer_lock_fd"
 
 
@@ -139,9 +140,12 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
+        options = connection.get_execution_options()
+        if options.get(_NO_BEGIN):  # Database.single_reads: each statement on its own
+            return
         # A writer that starts deferred can fail with "database is locked" when it upgrades;
         # taking the write lock up front makes it wait its turn instead.
-        if connection.get_execution_options().get(_IMMEDIATE):
+        if options.get(_IMMEDIATE):
             if queue is not None:
                 queue.acquire(connection.connection.info)
             connection.exec_driver_sql("BEGIN IMMEDIATE")
@@ -335,6 +339,18 @@ class Database:
         finally:
             if owned:
                 active.close()
+
+    @contextmanager
+    def single_reads(self) -> Iterator[Connection]:
+        """A connection whose statements each run on their own, with no BEGIN or COMMIT around
+        them: for a lone read that shares no snapshot with another (the bearer token's check,
+        on every API request, where the transaction's statements were a third of its cost)."""
+        with self.engine.connect() as connection:
+            if self.is_postgresql:
+                connection.execution_options(isolation_level="AUTOCOMMIT")
+            else:  # the driver is in autocommit already (see _configure_sqlite)
+                connection.execution_options(**{_NO_BEGIN: True})
+            yield connection
 
     def checkpoint(self) -> tuple[int, int] | None:
         """Copy what SQLite's write-ahead log holds into the database file, waiting for no

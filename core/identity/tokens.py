@@ -7,6 +7,7 @@ from datetime import datetime
 
 import jwt
 from sqlalchemy import bindparam, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from core import audit
@@ -50,8 +51,10 @@ _TOKEN_HOLDER = select(
     .label("revoked")).where(User.id == bindparam("user_id"))
 
 
-def authenticate_token(session: Session, *, policy: IdentityPolicy, token: str) -> Principal:
-    """Verify a bearer token; every refusal is Unauthenticated with the reason."""
+def authenticate_token(connection: Connection, *, policy: IdentityPolicy,
+                       token: str) -> Principal:
+    """Verify a bearer token (one read on `connection`); every refusal is Unauthenticated
+    with the reason."""
     try:
         claims = jwt.decode(
             token,
@@ -71,7 +74,7 @@ def authenticate_token(session: Session, *, policy: IdentityPolicy, token: str) 
         raise Unauthenticated("Invalid token: bad subject.")
     user_id = int(subject)
     jti = str(claims["jti"])
-    user = session.connection().execute(_TOKEN_HOLDER, {"user_id": user_id, "jti": jti}).first()
+    user = connection.execute(_TOKEN_HOLDER, {"user_id": user_id, "jti": jti}).first()
     if user is None or user.disabled:
         raise Unauthenticated("Invalid token: the account is disabled.")
     issued_at = claims["iat"]
