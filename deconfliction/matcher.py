@@ -242,6 +242,24 @@ def probe_place_keys(footprint: Footprint, buffer: timedelta = DEFAULT_BUFFER) -
     return keys
 
 
+@dataclass(frozen=True)
+class PlaceKeys:
+    """An operation's place keys, sorted as the register writes and queries them: those it is
+    stored under and those it looks its neighbours up by, for one buffer. They depend on the
+    sites and the window alone, so a registration computes them before it takes the period's
+    lock."""
+
+    stored: tuple[str, ...]
+    probe: tuple[str, ...]
+    buffer: timedelta = DEFAULT_BUFFER
+
+
+def place_keys(footprint: Footprint, buffer: timedelta = DEFAULT_BUFFER) -> PlaceKeys:
+    """Both sets of place keys of a footprint (its op_id plays no part)."""
+    return PlaceKeys(tuple(sorted(stored_place_keys(footprint, buffer))),
+                     tuple(sorted(probe_place_keys(footprint, buffer))), buffer)
+
+
 def target_keys(footprint: Footprint) -> set[str]:
     """Index keys of an operation's targets."""
     return {target.key for target in footprint.targets}

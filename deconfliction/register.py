@@ -32,7 +32,6 @@ from deconfliction.matcher import (
     Site,
     Target,
     probe_place_keys,
-    stored_place_keys,
     targets_meet,
 )
 from deconfliction.models import (
@@ -89,8 +88,9 @@ _RECORD_COLUMNS = tuple(c for c in ConflictRecord.__table__.columns if c.key != 
 
 
 def _store(session: Session, *, period_id: int, state: str, footprint: Footprint,
-           contact: Contact, buffer: timedelta, new: bool) -> None:
-    """Write the footprint into the register (`new`: the caller knows it has no entry yet)."""
+           contact: Contact, stored_keys: tuple[str, ...], new: bool) -> None:
+    """Write the footprint into the register under its `stored_keys` (`new`: the caller knows
+    it has no entry yet)."""
     targets = [{"op_id": footprint.op_id, "period_id": period_id, "position": i,
                 "kind": t.kind, "blind": t.blind, "dob_blind": t.dob_blind, "label": t.label}
                for i, t in enumerate(footprint.targets)]
@@ -121,9 +121,8 @@ def _store(session: Session, *, period_id: int, state: str, footprint: Footprint
             RegisterPlaceKey.op_id == footprint.op_id))
         session.flush()
     # Stored keys, not probe keys: the index is asymmetric (see deconfliction.matcher).
-    keys = stored_place_keys(footprint, buffer)
     insert_rows(connection, RegisterPlaceKey.__table__, [
-        {"op_id": footprint.op_id, "key": k, "period_id": period_id} for k in sorted(keys)])
+        {"op_id": footprint.op_id, "key": k, "period_id": period_id} for k in stored_keys])
 
 
 def _in_json_array(column: Any, name: str) -> Any:
@@ -210,10 +209,12 @@ def _footprints(rows: Any, found: dict[int, tuple[str, Footprint]],
 
 
 def _candidates(session: Session, period_id: int, footprint: Footprint, buffer: timedelta,
-                contacts: dict[int, PartyContact] | None = None) -> list[tuple[str, Footprint]]:
+                contacts: dict[int, PartyContact] | None = None,
+                probe_keys: tuple[str, ...] | None = None) -> list[tuple[str, Footprint]]:
     """Live operations sharing an index key (a blinded target whose kind is the same and
     whose dates of birth do not differ, or a place key stored under one of the footprint's
-    probe keys), as (state, footprint) by op_id; their contacts go into `contacts`.
+    probe keys, `probe_keys` when the caller has them), as (state, footprint) by op_id; their
+    contacts go into `contacts`.
 
     A candidate comes only with the targets that meet one of the footprint's: no other can be
     a target reason (see matcher.targets_meet), and a common name is shared by many people.
@@ -234,7 +235,8 @@ def _candidates(session: Session, period_id: int, footprint: Footprint, buffer: 
                 held[op_id].append(theirs)
     ids.update(held)
     ids.update(connection.execute(_of(connection, _UNDER_PLACE_KEYS), {
-        "keys": sorted(probe_place_keys(footprint, buffer)), "period_id": period_id}
+        "keys": list(probe_keys) if probe_keys is not None
+        else sorted(probe_place_keys(footprint, buffer)), "period_id": period_id}
         ).scalars().all())
     ids.discard(footprint.op_id)
     if not ids:

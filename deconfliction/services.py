@@ -44,8 +44,10 @@ from deconfliction.conflicts import (  # noqa: F401 - re-exported
 from deconfliction.matcher import (
     DEFAULT_BUFFER,
     Footprint,
+    PlaceKeys,
     Target,
     conflicting_pairs,
+    place_keys,
     reasons_between,
 )
 from deconfliction.models import (
@@ -88,17 +90,22 @@ from deconfliction.register import (  # noqa: F401 - re-exported
 
 def record_and_check(session: Session, *, period_id: int, state: str, footprint: Footprint,
                      contact: Contact, event: Callable[[CheckOutcome], dict[str, Any]],
-                     buffer: timedelta = DEFAULT_BUFFER, new: bool = False) -> CheckOutcome:
+                     buffer: timedelta = DEFAULT_BUFFER, new: bool = False,
+                     keys: PlaceKeys | None = None) -> CheckOutcome:
     """Store an operation's footprint and reconcile its conflicts, serialised per period.
 
     `event`: the caller's own audit event (`audit.record` fields) given the outcome; it is
     written with the "conflict.detected" events of the records created, in one insert.
     `new`: the operation was just created and is not in the register yet (a registration);
     otherwise it is re-checked after an edit.
+    `keys`: the footprint's place keys if the caller computed them before the transaction
+    (`matcher.place_keys`), so that the period's lock is not held while they are computed.
     """
+    if keys is None or keys.buffer != buffer:
+        keys = place_keys(footprint, buffer)
     lock_period(session, period_id)
     _store(session, period_id=period_id, state=state, footprint=footprint, contact=contact,
-           buffer=buffer, new=new)
+           stored_keys=keys.stored, new=new)
     outcome = CheckOutcome()
     # Conflict records are only made here, after _store: one new to the register has none.
     existing = {} if new else _existing(session, footprint.op_id)
@@ -107,7 +114,7 @@ def record_and_check(session: Session, *, period_id: int, state: str, footprint:
     detected: list[ConflictRecord] = []
     candidate_contacts: dict[int, PartyContact] = {}
     for other_state, other in _candidates(session, period_id, footprint, buffer,
-                                          candidate_contacts):
+                                          candidate_contacts, keys.probe):
         reasons = reasons_between(footprint, other, buffer)
         if not reasons:
             continue

@@ -4,6 +4,7 @@ at once."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import bindparam, select
@@ -27,6 +28,7 @@ from operations.registration_parts import (
     check_window,
     contact_of,
     footprint_of,
+    matcher_sites,
     validated_parts,
 )
 
@@ -36,6 +38,8 @@ _OWN_PERIOD_WINDOW = (
     .join(PeriodState, PeriodState.period_id == Period.id)
     .where(Period.id == bindparam("period_id"), PeriodState.state == bindparam("state")))
 _INSERT_OPERATION = Operation.__table__.insert().returning(Operation.__table__.c.id)
+# The longest window whose place keys are computed before the period's window is checked.
+_PREPARED_SPAN_MAX = timedelta(days=400)
 
 
 def _own_period(session: Session, actor: Principal, period_id: int) -> PeriodWindow:
@@ -50,21 +54,23 @@ def _own_period(session: Session, actor: Principal, period_id: int) -> PeriodWin
 
 @dataclass(frozen=True)
 class PreparedRegistration:
-    """A registration with its sites resolved and its targets blinded: no clear target value
-    is left in it. `problems` are kept for `record_registration` to report, after it has
-    checked the period."""
+    """A registration with its sites resolved, its targets blinded and its place keys
+    computed: no clear target value is left in it. `problems` are kept for
+    `record_registration` to report, after it has checked the period."""
 
     period_id: int
     registration: Registration
     sites: list[OperationSite] | None
     blinded: list[identifiers.BlindedTarget] | None
     problems: dict[str, str]
+    place_keys: matcher.PlaceKeys | None = None
 
 
 def prepare_registration(*, actor: Principal, period_id: int, registration: Registration,
                          blinding_key: bytes) -> PreparedRegistration:
-    """Resolve the sites and blind the targets of a registration: pure work, done before the
-    write transaction so that it does not hold the period's lock."""
+    """Resolve the sites, blind the targets and compute the place keys of a registration:
+    pure work, done before the write transaction so that it does not hold the period's
+    lock."""
     problems: dict[str, str] = {}
     sites = blinded = None
     if registration.locations:
@@ -78,9 +84,16 @@ def prepare_registration(*, actor: Principal, period_id: int, registration: Regi
                                  state=actor.state or "")
     except ValidationFailed as error:
         problems.update(error.fields)
+    keys = None
+    starts_at, ends_at = registration.starts_at, registration.ends_at
+    # Only for a window that could pass the period's check, made after this: the keys of a
+    # window of centuries would cost seconds.
+    if sites and starts_at and ends_at and starts_at.tzinfo and ends_at.tzinfo \
+            and timedelta(0) < ends_at - starts_at <= _PREPARED_SPAN_MAX:
+        keys = matcher.place_keys(matcher.Footprint(0, starts_at, ends_at, matcher_sites(sites)))
     # The clear values are dropped here: only their blinded forms go on.
     return PreparedRegistration(period_id, replace(registration, targets=None), sites, blinded,
-                                problems)
+                                problems, keys)
 
 
 def record_registration(session: Session, *, actor: Principal, prepared: PreparedRegistration,
@@ -132,7 +145,7 @@ def record_registration(session: Session, *, actor: Principal, prepared: Prepare
     outcome = deconfliction.record_and_check(
         session, period_id=period.id, state=operation.owner_state,
         footprint=footprint_of(operation, targets),
-        contact=contact_of(operation, actor), new=True,
+        contact=contact_of(operation, actor), new=True, keys=prepared.place_keys,
         event=lambda checked: {"action": "operation.created", "actor": actor,
                                "object_type": "operation", "object_id": operation.id,
                                "details": {"conflicts": len(checked.current)}})

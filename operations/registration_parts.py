@@ -3,7 +3,7 @@ blind its targets before anything is written."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
@@ -226,11 +226,16 @@ def contact_of(operation: Operation, registrant: Any) -> deconfliction.Contact:
     return deconfliction.Contact("", None, None, None)
 
 
+def matcher_sites(sites: Iterable[OperationSite]) -> tuple[matcher.Site, ...]:
+    """An operation's sites as the matcher takes them."""
+    return tuple(matcher.Site(s.lat, s.lon, s.radius_m, s.name) for s in sites)
+
+
 def footprint_of(operation: Operation,
                  targets: tuple[matcher.Target, ...]) -> matcher.Footprint:
     """What the matcher compares of an operation: its window, sites and targets."""
-    sites = tuple(matcher.Site(s.lat, s.lon, s.radius_m, s.name) for s in operation.sites)
-    return matcher.Footprint(operation.id, operation.starts_at, operation.ends_at, sites, targets)
+    return matcher.Footprint(operation.id, operation.starts_at, operation.ends_at,
+                             matcher_sites(operation.sites), targets)
 
 
 class PeriodWindow(NamedTuple):
