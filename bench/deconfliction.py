@@ -254,6 +254,9 @@ def report(cases: list[dict[str, Any]], http_results: list[dict[str, Any]],
               f"req/s (p50 {bare['p50_ms']:.1f} ms): the application at "
               f"{100 * app['rps'] / bare['rps']:.0f} %, the writes alone at "
               f"{100 * writes['rps'] / bare['rps']:.0f} %")
+        if h.get("autoanalyze_emulated"):
+            print("    (autovacuum is off on this server: ANALYZE ran, untimed, after the warm-up "
+                  "and after each round, as auto-analyze would)")
 
 
 def profile_build(size: int, backend: str = "sqlite") -> None:
