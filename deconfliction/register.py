@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
 from functools import cache
 from itertools import groupby
 from typing import Any, NamedTuple
@@ -31,7 +30,6 @@ from deconfliction.matcher import (
     Reasons,
     Site,
     Target,
-    probe_place_keys,
     targets_meet,
 )
 from deconfliction.models import (
@@ -208,13 +206,13 @@ def _footprints(rows: Any, found: dict[int, tuple[str, Footprint]],
             tuple(held.get(op_id, ()))))
 
 
-def _candidates(session: Session, period_id: int, footprint: Footprint, buffer: timedelta,
-                contacts: dict[int, PartyContact] | None = None,
-                probe_keys: tuple[str, ...] | None = None) -> list[tuple[str, Footprint]]:
+def _candidates(session: Session, period_id: int, footprint: Footprint,
+                probe_keys: tuple[str, ...],
+                contacts: dict[int, PartyContact] | None = None) -> list[tuple[str, Footprint]]:
     """Live operations sharing an index key (a blinded target whose kind is the same and
     whose dates of birth do not differ, or a place key stored under one of the footprint's
-    probe keys, `probe_keys` when the caller has them), as (state, footprint) by op_id; their
-    contacts go into `contacts`.
+    `probe_keys`, see matcher.place_keys), as (state, footprint) by op_id; their contacts go
+    into `contacts`.
 
     A candidate comes only with the targets that meet one of the footprint's: no other can be
     a target reason (see matcher.targets_meet), and a common name is shared by many people.
@@ -235,9 +233,7 @@ def _candidates(session: Session, period_id: int, footprint: Footprint, buffer: 
                 held[op_id].append(theirs)
     ids.update(held)
     ids.update(connection.execute(_of(connection, _UNDER_PLACE_KEYS), {
-        "keys": list(probe_keys) if probe_keys is not None
-        else sorted(probe_place_keys(footprint, buffer)), "period_id": period_id}
-        ).scalars().all())
+        "keys": list(probe_keys), "period_id": period_id}).scalars().all())
     ids.discard(footprint.op_id)
     if not ids:
         return []

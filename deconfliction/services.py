@@ -113,8 +113,8 @@ def record_and_check(session: Session, *, period_id: int, state: str, footprint:
     found: set[int] = set()
     detected: list[ConflictRecord] = []
     candidate_contacts: dict[int, PartyContact] = {}
-    for other_state, other in _candidates(session, period_id, footprint, buffer,
-                                          candidate_contacts, keys.probe):
+    for other_state, other in _candidates(session, period_id, footprint, keys.probe,
+                                          candidate_contacts):
         reasons = reasons_between(footprint, other, buffer)
         if not reasons:
             continue

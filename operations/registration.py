@@ -88,8 +88,8 @@ def prepare_registration(*, actor: Principal, period_id: int, registration: Regi
     starts_at, ends_at = registration.starts_at, registration.ends_at
     # Only for a window that could pass the period's check, made after this: the keys of a
     # window of centuries would cost seconds.
-    if sites and starts_at and ends_at and starts_at.tzinfo and ends_at.tzinfo \
-            and timedelta(0) < ends_at - starts_at <= _PREPARED_SPAN_MAX:
+    if sites and not problems and starts_at and ends_at and starts_at.tzinfo \
+            and ends_at.tzinfo and timedelta(0) < ends_at - starts_at <= _PREPARED_SPAN_MAX:
         keys = matcher.place_keys(matcher.Footprint(0, starts_at, ends_at, matcher_sites(sites)))
     # The clear values are dropped here: only their blinded forms go on.
     return PreparedRegistration(period_id, replace(registration, targets=None), sites, blinded,

@@ -14,12 +14,12 @@ from core.db import utcnow
 from core.identity.models import RevokedToken
 
 
-def _open_transaction(dbapi_connection: Any) -> bool:
-    """Whether the driver's connection is inside a transaction the statement belongs to."""
-    if hasattr(dbapi_connection, "autocommit") and not hasattr(dbapi_connection,
-                                                               "in_transaction"):
-        return not dbapi_connection.autocommit  # psycopg: begins one unless in autocommit
-    return dbapi_connection.in_transaction  # sqlite3
+def _open_transaction(connection: Any) -> bool:
+    """Whether the statement about to run on `connection` runs inside a transaction."""
+    driver = connection.connection.dbapi_connection
+    if connection.dialect.name == "postgresql":
+        return not driver.autocommit  # psycopg begins one before a statement unless in autocommit
+    return driver.in_transaction  # sqlite3
 
 
 def test_the_token_check_reads_the_account_outside_any_transaction(app, accounts):
@@ -30,7 +30,7 @@ def test_the_token_check_reads_the_account_outside_any_transaction(app, accounts
 
     def note(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any,
              executemany: bool) -> None:
-        seen.append((statement, _open_transaction(conn.connection.dbapi_connection)))
+        seen.append((statement, _open_transaction(conn)))
 
     event.listen(engine, "before_cursor_execute", note)
     try:

@@ -26,6 +26,7 @@ from deconfliction.matcher import (
     DEFAULT_BUFFER,
     Footprint,
     Site,
+    place_keys,
     reasons_between,
     stored_place_keys,
 )
@@ -227,7 +228,8 @@ def test_0004_rebuilds_the_location_index_on_multiple_levels_and_back(engine, em
                                         for op_id in OLD_KEYS}
     assert all(key[0] in "oa" for keys in place_keys_by_op(engine).values() for key in keys)
     with Session(engine) as session:
-        found = {fp.op_id for _, fp in _candidates(session, 1, probe, DEFAULT_BUFFER)}
+        found = {fp.op_id for _, fp in _candidates(
+            session, 1, probe, place_keys(probe, DEFAULT_BUFFER).probe)}
         assert found == {1, 2, 3}
         assert {op_id for op_id in found
                 if reasons_between(probe, footprint_of(op_id), DEFAULT_BUFFER)} == {1, 2, 3}
